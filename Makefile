@@ -1,0 +1,68 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here supports those two, or CI.
+
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Django 6.1 needs Python 3.12 or newer: take the newest interpreter that qualifies,
+# including pyenv installs that are present but not the global default.
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v "$$c"; break; fi; done)
+
+.PHONY: help install env migrate content run test lint format bench clean
+
+help:
+	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make bench  measure the article page against a static file under gunicorn"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12"; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.3"
+
+$(VENV)/.installed: $(BIN)/python requirements.txt build-constraints.txt
+	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed .env
+
+# A local .env with a random secret key, made once, never committed.
+.env:
+	@$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_urlsafe(50))' > .env
+	@echo "Wrote .env with a fresh SECRET_KEY"
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	$(BIN)/python manage.py load_initial_content
+
+run: content
+	@mkdir -p var
+	@echo "Starting on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin/, Ctrl-C stops everything)"
+	SITE_PORT=$(PORT) DEBUG=on $(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m site_project.bench
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,61 @@
+"""The article admin: what recruiting staff use to write, preview, publish and restore."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Article
+from .services import article_cache_clear, article_publish, article_unpublish
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "status", "publish_at", "updated_at", "is_live_display")
+    list_filter = ("status", "publish_at", "updated_at")
+    search_fields = ("title", "standfirst", "body", "author_name")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "publish_at"
+    readonly_fields = ("preview_link", "created_at", "updated_at")
+    actions = ("publish_selected", "unpublish_selected")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "standfirst", "body", "author_name")}),
+        ("Publishing", {"fields": ("status", "publish_at", "preview_link", "promotes")}),
+        ("Images", {"fields": ("hero_image", "hero_image_alt", "social_image")}),
+        ("Search engines", {"fields": ("meta_description",), "classes": ("collapse",)}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(boolean=True, description="live now")
+    def is_live_display(self, obj: Article) -> bool:
+        return obj.is_live
+
+    @admin.display(description="preview")
+    def preview_link(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Save the article first, then preview it here."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview this article as visitors '
+            "will see it</a> (opens in a new tab)",
+            obj.get_preview_url(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        article_cache_clear(article=obj, old_slug=old_slug)
+
+    def delete_model(self, request, obj):
+        article_cache_clear(article=obj)
+        super().delete_model(request, obj)
+
+    @admin.action(description="Publish the selected articles", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        for article in queryset:
+            article_publish(article=article)
+        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected articles", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        for article in queryset:
+            article_unpublish(article=article)
+        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)

@@ -1,0 +1,101 @@
+"""Career articles that staff write and edit in the admin."""
+
+import math
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from .sanitize import BODY_EXTENSIONS
+
+WORDS_PER_MINUTE = 230
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Live to the public: published, and the publish time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The article's web address: /articles/<slug>/. Filled in from the title.",
+        error_messages={
+            "unique": "Another article already uses this slug. Change it so each address is unique."
+        },
+    )
+    standfirst = models.TextField(
+        max_length=500, help_text="A one- or two-sentence summary shown under the title."
+    )
+    body = ProseEditorField(config={"extensions": BODY_EXTENSIONS}, sanitize=True)
+    author_name = models.CharField(max_length=120, blank=True)
+    hero_image = models.ImageField(upload_to="articles/hero/", blank=True)
+    hero_image_alt = models.CharField(
+        "hero image description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for people who can't see it.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish time",
+        default=timezone.now,
+        help_text="A future time schedules the article: it appears by itself at that time.",
+    )
+    meta_description = models.CharField(
+        max_length=160, blank=True, help_text="For search engines. The standfirst if empty."
+    )
+    social_image = models.ImageField(upload_to="articles/social/", blank=True)
+    promotes = models.ForeignKey(
+        "assessment.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promoted_by",
+        verbose_name="assessment promoted",
+        help_text="The call to action shown at the end of the article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("articles:preview", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(strip_tags(self.body).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def description(self) -> str:
+        return self.meta_description or self.standfirst

@@ -1,0 +1,55 @@
+"""Template helpers for article pages: safe body HTML and structured data."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+from articles.sanitize import sanitize_body
+
+register = template.Library()
+
+# The same escapes Django's json_script uses, so data can't close the <script> element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def clean_body(html: str) -> str:
+    """Sanitise again at render time, so HTML written outside the admin is safe too."""
+    return mark_safe(sanitize_body(html))  # noqa: S308 - sanitised by nh3 just above
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
+@register.simple_tag
+def article_image_url(article: Article) -> str:
+    image = article.social_image or article.hero_image
+    return absolute(image.url) if image else ""
+
+
+@register.simple_tag
+def article_json_ld(article: Article) -> str:
+    """schema.org Article data for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.description,
+        "datePublished": article.publish_at,
+        "dateModified": article.updated_at,
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "author": {"@type": "Person", "name": article.author_name}
+        if article.author_name
+        else {"@type": "Organization", "name": settings.FIRM_NAME},
+        "publisher": {"@type": "Organization", "name": settings.FIRM_NAME},
+    }
+    image = article_image_url(article)
+    if image:
+        data["image"] = image
+    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.article_list, name="list"),
+    path("feed/", feeds.LatestArticlesFeed(), name="rss"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
+    path("<slug:slug>/", views.article_detail, name="detail"),
+    path("<slug:slug>/preview/", views.article_preview, name="preview"),
+]

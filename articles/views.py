@@ -1,0 +1,78 @@
+"""Public article pages: home, list, detail, and the staff-only draft preview."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from assessment.models import Assessment
+
+from .models import Article
+from .services import article_page_cache_key
+
+HOME_ARTICLE_COUNT = 6
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.published().newest_first()[:HOME_ARTICLE_COUNT]
+    featured_assessment = Assessment.objects.active().first()
+    return render(
+        request,
+        "articles/home.html",
+        {"articles": articles, "featured_assessment": featured_assessment},
+    )
+
+
+@require_safe
+def article_list(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(Article.objects.published().newest_first(), settings.ARTICLES_PER_PAGE)
+    # get_page() turns junk, zero and out-of-range numbers into a real page, never an error.
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page})
+
+
+def _can_use_page_cache(request: HttpRequest) -> bool:
+    """Only anonymous visitors with nothing personal to show share the cached page."""
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
+
+
+@require_safe
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    use_cache = _can_use_page_cache(request)
+    key = article_page_cache_key(slug)
+    entry = cache.get(key) if use_cache else None
+    if entry is None:
+        article = get_object_or_404(
+            Article.objects.published().select_related("promotes"), slug=slug
+        )
+        response = render(request, "articles/article_detail.html", {"article": article})
+        entry = {
+            "content": response.content,
+            "last_modified": http_date(article.updated_at.timestamp()),
+        }
+        if use_cache:
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    response = HttpResponse(entry["content"])
+    response["Last-Modified"] = entry["last_modified"]
+    # Browsers and proxies may keep a copy, but must ask before reusing it: the
+    # ConditionalGetMiddleware then answers 304 when nothing changed.
+    response["Cache-Control"] = "no-cache" if use_cache else "private, no-cache"
+    return response
+
+
+@staff_member_required
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff see any article, draft or scheduled, exactly as it will look."""
+    article = get_object_or_404(Article.objects.select_related("promotes"), slug=slug)
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "is_preview": True}
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,1 @@
+"""Leads and the email outbox: built in the leads-and-email issue."""

@@ -1,0 +1,16 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+from .views import theme_css_version
+
+
+def firm(request):
+    """The firm's name and site URL, so templates never hard-code them."""
+    return {
+        "FIRM_NAME": settings.FIRM_NAME,
+        "FIRM_TAGLINE": settings.FIRM_TAGLINE,
+        "FIRM_POSTAL_ADDRESS": settings.FIRM_POSTAL_ADDRESS,
+        "SITE_URL": settings.SITE_URL,
+        "THEME_CSS_VERSION": theme_css_version(),
+    }

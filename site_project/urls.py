@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles import views as article_views
+from articles.sitemaps import ArticleSitemap, PageSitemap
+
+from . import views
+
+sitemaps = {"pages": PageSitemap, "articles": ArticleSitemap}
+
+urlpatterns = [
+    path("", article_views.home, name="home"),
+    path("articles/", include("articles.urls")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("theme.css", views.theme_stylesheet, name="theme_css"),
+]
+
+handler404 = "site_project.views.page_not_found"
+handler500 = "site_project.views.server_error"
+
+admin.site.site_header = f"{settings.FIRM_NAME}: site administration"
+admin.site.site_title = settings.FIRM_NAME
+admin.site.index_title = "Articles, assessments and leads"

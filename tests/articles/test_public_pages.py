@@ -1,0 +1,175 @@
+"""What a visitor sees: home, list, article, feeds, sitemap, robots, and error pages."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_newest_published_articles_first(client):
+    older = make_article(title="Older piece", publish_at=timezone.now() - timedelta(days=3))
+    newer = make_article(title="Newer piece", publish_at=timezone.now() - timedelta(days=1))
+    make_article(title="Secret draft", status=Article.Status.DRAFT)
+    html = client.get("/").content.decode()
+    assert html.index(newer.title) < html.index(older.title)
+    assert "Secret draft" not in html
+
+
+def test_article_page_shows_title_body_and_reading_time(client):
+    article = make_article(title="Solar careers", body="<p>" + "word " * 700 + "</p>")
+    response = client.get(f"/articles/{article.slug}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    assert "Solar careers" in html
+    assert "4 min read" in html
+
+
+def test_article_page_has_landmarks_and_skip_link(client):
+    html = client.get(f"/articles/{make_article().slug}/").content.decode()
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert "<header" in html and "<footer" in html and '<nav aria-label="Main">' in html
+
+
+@pytest.mark.parametrize("status_offset", ["draft", "scheduled"])
+def test_drafts_and_scheduled_articles_are_not_public(client, status_offset):
+    if status_offset == "draft":
+        article = make_article(status=Article.Status.DRAFT)
+    else:
+        article = make_article(publish_at=timezone.now() + timedelta(hours=2))
+    assert client.get(f"/articles/{article.slug}/").status_code == 404
+    assert article.title not in client.get("/articles/").content.decode()
+    assert article.title not in client.get("/articles/feed/").content.decode()
+    assert article.slug not in client.get("/sitemap.xml").content.decode()
+
+
+def test_scheduled_article_appears_by_itself_when_its_time_comes(client, monkeypatch):
+    article = make_article(publish_at=timezone.now() + timedelta(hours=2))
+    assert client.get(f"/articles/{article.slug}/").status_code == 404
+    later = timezone.now() + timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(f"/articles/{article.slug}/").status_code == 200
+
+
+def test_article_list_paginates(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    for _ in range(5):
+        make_article()
+    first = client.get("/articles/").content.decode()
+    assert "Page 1 of 3" in first and 'rel="next"' in first
+    third = client.get("/articles/?page=3").content.decode()
+    assert "Page 3 of 3" in third
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=0",
+        "page=-1",
+        "page=99999",
+        "page=" + "9" * 200,
+        "page=%ff%fe",
+        "page=1&page=x",
+        "page[]=1",
+        "page=1.5",
+        "%zz=%zz",
+        "page=%00",
+    ],
+)
+def test_bad_page_numbers_and_malformed_queries_get_a_real_page(client, query):
+    make_article()
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 200
+    assert "Career articles" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/articles/no-such-article/", "/articles/UPPER/", "/articles/%00/", "/nothing-here/"]
+)
+def test_unknown_addresses_get_the_friendly_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode().replace("&rsquo;", "’")
+
+
+def test_server_error_page_is_friendly_and_says_500(rf):
+    from site_project.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_article_page_has_canonical_social_and_json_ld(client):
+    article = make_article(title="Leadership <before> the title", meta_description="")
+    html = client.get(f"/articles/{article.slug}/").content.decode()
+    url = f"https://careers.example.com/articles/{article.slug}/"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert 'name="twitter:card"' in html
+    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(payload.group(1))
+    assert data["@type"] == "Article"
+    assert data["headline"] == "Leadership <before> the title"
+    assert data["description"] == article.standfirst
+    assert "<before>" not in payload.group(1)  # escaped inside the script element
+
+
+def test_call_to_action_links_to_the_promoted_assessment(client):
+    assessment = make_assessment(title="Career or job?", estimated_minutes=4)
+    article = make_article(promotes=assessment)
+    html = client.get(f"/articles/{article.slug}/").content.decode()
+    if assessment.get_absolute_url():
+        assert assessment.get_absolute_url() in html
+        assert "4-minute assessment" in html
+    else:  # the quiz pages arrive with the assessment issue; until then no dead link
+        assert "Start the assessment" not in html
+
+
+def test_inactive_assessment_is_not_promoted(client):
+    article = make_article(promotes=make_assessment(is_active=False))
+    assert "Start the assessment" not in client.get(f"/articles/{article.slug}/").content.decode()
+
+
+def test_feeds_list_published_articles(client):
+    article = make_article(title="Feed me")
+    rss = client.get("/articles/feed/")
+    atom = client.get("/articles/feed/atom/")
+    assert rss.status_code == 200 and "Feed me" in rss.content.decode()
+    assert "application/rss+xml" in rss["Content-Type"]
+    assert atom.status_code == 200 and "application/atom+xml" in atom["Content-Type"]
+    assert article.slug in atom.content.decode()
+
+
+def test_sitemap_and_robots(client):
+    article = make_article()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"/articles/{article.slug}/" in sitemap
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: https://careers.example.com/sitemap.xml" in robots.content.decode()
+    assert "Disallow: /admin/" in robots.content.decode()
+
+
+def test_theme_css_uses_firm_colours_and_rejects_bad_values(client, settings):
+    from site_project import views
+
+    settings.FIRM_COLOR_PRIMARY = "red;}</style><script>"
+    settings.FIRM_COLOR_ACCENT = "#123456"
+    views.theme_css.cache_clear()
+    try:
+        css = client.get("/theme.css").content.decode()
+    finally:
+        views.theme_css.cache_clear()
+    assert "--brand:#0b5563" in css
+    assert "--brand-accent:#123456" in css
+    assert "script" not in css

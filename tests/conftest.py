@@ -1,0 +1,46 @@
+"""Shared test setup.
+
+Unit tests run Celery eagerly and cache in memory, so each test stands alone. Tests that
+need real parts (Redis, a Celery worker, SMTP, Chromium) get them from fixtures here and
+in tests/integration and tests/e2e.
+"""
+
+import pytest
+
+from site_project import redis_server
+from site_project.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    """A private cache, media folder and plain static storage for every test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{tmp_path.name}",
+        }
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://careers.example.com"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; integration tests switch this off."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(scope="session")
+def redis_process():
+    """A real Redis server on a free loopback port, for the whole test session."""
+    process = redis_server.start()
+    yield process
+    process.stop()
