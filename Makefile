@@ -47,7 +47,7 @@ content: migrate
 run: content
 	@mkdir -p var
 	@echo "Starting on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin/, Ctrl-C stops everything)"
-	SITE_PORT=$(PORT) DEBUG=on $(BIN)/honcho start -f Procfile
+	SITE_PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} DEBUG=on $(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/python -m pytest

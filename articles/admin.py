@@ -48,6 +48,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         article_cache_clear(article=obj)
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_cache_clear(article=article)
+        super().delete_queryset(request, queryset)
+
     @admin.action(description="Publish the selected articles", permissions=["change"])
     def publish_selected(self, request, queryset):
         for article in queryset:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import views as article_views
 from articles.sitemaps import ArticleSitemap, PageSitemap
@@ -18,6 +18,12 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("theme.css", views.theme_stylesheet, name="theme_css"),
 ]
+
+if settings.SERVE_MEDIA:
+    # Public uploads (article images). Private files, such as the whitepaper, never live here.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", views.public_media, name="public_media"),
+    ]
 
 handler404 = "site_project.views.page_not_found"
 handler500 = "site_project.views.server_error"

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 FALLBACK_PRIMARY, FALLBACK_ACCENT = "#0b5563", "#f2b134"
@@ -44,6 +45,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve public uploads; MEDIA_ROOT is read per request so it can change (tests)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -123,3 +123,44 @@ def test_history_shows_versions_and_restores_an_earlier_one(client, admin_client
     assert restored.status_code == 302
     assert "Version one" in client.get("/articles/a-title/").content.decode()
     assert article.history.count() == 3
+
+
+def test_deleted_article_leaves_the_site_at_once(client, admin_client):
+    article = make_article()
+    assert client.get(f"/articles/{article.slug}/").status_code == 200  # now cached
+    admin_client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert client.get(f"/articles/{article.slug}/").status_code == 404
+
+
+def test_hero_image_uploaded_in_admin_is_shown_with_its_description(client, admin_client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (11, 85, 99)).save(buffer, format="PNG")
+    image = SimpleUploadedFile("panel.png", buffer.getvalue(), content_type="image/png")
+    data = _form(status="published", hero_image_alt="Solar panels on a roof")
+    response = admin_client.post("/admin/articles/article/add/", data | {"hero_image": image})
+    assert response.status_code == 302
+    article = Article.objects.get(slug="a-title")
+    html = client.get("/articles/a-title/").content.decode()
+    assert f'src="{article.hero_image.url}" alt="Solar panels on a roof"' in html
+    served = client.get(article.hero_image.url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_hero_image(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("x.png", b"<script>alert(1)</script>", content_type="image/png")
+    response = admin_client.post("/admin/articles/article/add/", _form() | {"hero_image": fake})
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    assert not Article.objects.exists()
