@@ -173,3 +173,12 @@ def test_theme_css_uses_firm_colours_and_rejects_bad_values(client, settings):
     assert "--brand:#0b5563" in css
     assert "--brand-accent:#123456" in css
     assert "script" not in css
+
+
+@pytest.mark.parametrize(
+    "path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/", "/media/nothing.png"]
+)
+def test_media_urls_never_reach_outside_the_media_folder(client, path):
+    response = client.get(path)
+    assert response.status_code in {400, 404}  # traversal is refused as a bad request
+    assert b"DJANGO_SETTINGS_MODULE" not in response.content
