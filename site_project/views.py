@@ -60,6 +60,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain an expired form in plain words instead of Django's technical page."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain page that needs no database, so it still works when things are broken."""
     return render(request, "500.html", {"FIRM_NAME": settings.FIRM_NAME}, status=500)

@@ -182,3 +182,14 @@ def test_media_urls_never_reach_outside_the_media_folder(client, path):
     response = client.get(path)
     assert response.status_code in {400, 404}  # traversal is refused as a bad request
     assert b"DJANGO_SETTINGS_MODULE" not in response.content
+    if response.status_code == 400:
+        assert "We couldn’t read that request" in response.content.decode().replace("&rsquo;", "’")
+
+
+def test_form_posted_without_csrf_token_gets_a_friendly_403():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Please try that again" in response.content.decode()
