@@ -18,7 +18,7 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "articles:list"]
+        return ["home", "articles:list", "privacy"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("privacy/", views.privacy_notice, name="privacy"),
     path("theme.css", views.theme_stylesheet, name="theme_css"),
 ]
 

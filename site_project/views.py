@@ -56,6 +56,11 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 

@@ -193,3 +193,11 @@ def test_form_posted_without_csrf_token_gets_a_friendly_403():
     response = strict.post("/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Please try that again" in response.content.decode()
+
+
+def test_privacy_notice_is_linked_from_every_page(client):
+    home = client.get("/").content.decode()
+    assert 'href="/privacy/"' in home
+    notice = client.get("/privacy/")
+    assert notice.status_code == 200
+    assert "Your rights" in notice.content.decode()
