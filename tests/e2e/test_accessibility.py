@@ -1,0 +1,47 @@
+"""axe-core finds no serious or critical accessibility problems on the public pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+def describe(violations: list[dict]) -> str:
+    """One block per problem, naming the elements, so the failure says what to fix."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            if node.get("failureSummary"):
+                lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/articles/", 200),
+        ("/articles/are-you-career-or-job-focused/", 200),
+        ("/no-such-page/", 404),
+    ],
+    ids=["home", "article-list", "article", "not-found"],
+)
+def test_page_has_no_serious_accessibility_violations(
+    live_server, seed_article, page, axe, screenshot, path, status
+):
+    response = page.goto(live_server.url + path)
+    assert response.status == status
+    results = axe.run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    screenshot(page, "axe")
+    assert not blocking, f"axe found problems on {path}:\n{describe(blocking)}"
