@@ -1,7 +1,75 @@
-"""Assessments that articles promote. The quiz itself grows here in the assessment issue."""
+"""The quiz: assessments, their questions and answer choices, result bands, the whitepaper."""
 
 from django.db import models
+from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
+
+from .storage import private_storage
+
+
+class Trait(models.TextChoices):
+    """The eight signs from the article "Are you Career or Job Focused?"."""
+
+    # Career focused
+    LONG_TERM_VISION = "long_term_vision", "Clear on a long-term vision"
+    PATH_OUTLINE = "path_outline", "Has an outline of the path there"
+    SKILLS_PLAN = "skills_plan", "Knows the skills needed and how to get them"
+    WILLING_TO_MOVE = "willing_to_move", "Willing to move when and where it helps"
+    # Job focused
+    COMFORTABLE = "comfortable", "Comfortable while the bills are paid"
+    NEEDS_BIG_CHANGE = "needs_big_change", "Needs a big change to consider moving"
+    SATISFIED = "satisfied", "Generally satisfied in the role"
+    FEARS_NEW_ROLE = "fears_new_role", "Fears a new role won't live up to expectations"
+
+    @classmethod
+    def career_focused(cls) -> frozenset["Trait"]:
+        return frozenset(
+            {cls.LONG_TERM_VISION, cls.PATH_OUTLINE, cls.SKILLS_PLAN, cls.WILLING_TO_MOVE}
+        )
+
+    @property
+    def is_career_focused(self) -> bool:
+        return self in self.career_focused()
+
+
+# The answer scale every new question gets unless staff change its choices.
+STANDARD_SCALE: tuple[tuple[str, int], ...] = (
+    ("Strongly disagree", 1),
+    ("Disagree", 2),
+    ("Neither agree nor disagree", 3),
+    ("Agree", 4),
+    ("Strongly agree", 5),
+)
+
+
+class Whitepaper(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "Another whitepaper already uses this slug."},
+    )
+    description = models.TextField(blank=True, help_text="Shown where the quiz offers it.")
+    cover_image = models.ImageField(upload_to="whitepapers/covers/", blank=True)
+    cover_image_alt = models.CharField(
+        "cover image description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for people who can't see it.",
+    )
+    file = models.FileField(
+        "PDF file",
+        upload_to="whitepapers/",
+        storage=private_storage,
+        help_text="A PDF. Stored privately: visitors only get it through an expiring link.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -18,7 +86,17 @@ class Assessment(models.Model):
     )
     introduction = models.TextField(blank=True, help_text="Shown on the quiz's first page.")
     estimated_minutes = models.PositiveSmallIntegerField(default=3)
-    is_active = models.BooleanField("active", default=True)
+    whitepaper = models.ForeignKey(
+        Whitepaper,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="What visitors get when they finish the quiz.",
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Only active assessments are open to visitors."
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -29,8 +107,77 @@ class Assessment(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str | None:
-        """The quiz's intro page, once the quiz views exist."""
         try:
             return reverse("assessment:intro", kwargs={"slug": self.slug})
         except NoReverseMatch:
             return None
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_value_range(self):
+        """Each question's lowest and highest choice value, for the possible score range."""
+        return self.annotate(min_value=Min("choices__value"), max_value=Max("choices__value"))
+
+
+class Question(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    text = models.CharField(
+        max_length=300, help_text="A statement visitors agree or disagree with."
+    )
+    trait = models.CharField(max_length=32, choices=Trait.choices)
+    reverse_scored = models.BooleanField(
+        default=False,
+        help_text=(
+            "Tick for job-focused statements: agreeing then lowers the career-focused score."
+        ),
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        # No unique order: swapping two numbers in one admin save must not trip the database.
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["assessment", "order"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=120)
+    value = models.IntegerField(help_text="Points for this answer, before any reverse scoring.")
+
+    class Meta:
+        # Distinct values are checked in the admin formset, not by a unique constraint,
+        # so staff can swap two values in one save.
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.value})"
+
+
+class ResultBand(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="result_bands"
+    )
+    min_score = models.IntegerField("lowest score")
+    max_score = models.IntegerField("highest score")
+    title = models.CharField(max_length=120)
+    summary = models.TextField(help_text="What this result means, in a sentence or two.")
+    advice = models.TextField(help_text="What to do next: shown with the result.")
+
+    class Meta:
+        ordering = ["min_score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_score__lte=models.F("max_score")),
+                name="result_band_min_not_above_max",
+                violation_error_message="The lowest score can't be above the highest score.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.min_score}–{self.max_score})"
