@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
 
+from .scoring import Band, Item, band_problems, score_range
 from .storage import private_storage
 
 
@@ -112,6 +113,24 @@ class Assessment(models.Model):
         except NoReverseMatch:
             return None
 
+    def scoring_items(self) -> list[Item]:
+        """The questions as scoring sees them, each with its own value range."""
+        return [q.scoring_item() for q in self.questions.with_value_range()]
+
+    def score_range(self) -> tuple[int, int]:
+        return score_range(self.scoring_items())
+
+    def scoring_bands(self) -> list[Band]:
+        return [b.scoring_band() for b in self.result_bands.all()]
+
+    def band_problems(self) -> list[str]:
+        """What is wrong with the saved bands for the saved questions (empty when fine)."""
+        items = self.scoring_items()
+        if not items:
+            return []
+        lowest, highest = score_range(items)
+        return band_problems(self.scoring_bands(), lowest=lowest, highest=highest)
+
 
 class QuestionQuerySet(models.QuerySet):
     def with_value_range(self):
@@ -142,6 +161,16 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def scoring_item(self) -> Item:
+        """Uses with_value_range() annotations, or prefetched choices, or the standard scale."""
+        low, high = getattr(self, "min_value", None), getattr(self, "max_value", None)
+        if low is None and "choices" in getattr(self, "_prefetched_objects_cache", {}):
+            values = [c.value for c in self.choices.all()]
+            low, high = (min(values), max(values)) if values else (None, None)
+        if low is None:  # no answers yet: it gets the standard scale when saved in the admin
+            low, high = STANDARD_SCALE[0][1], STANDARD_SCALE[-1][1]
+        return Item(self.trait, self.reverse_scored, low, high)
 
 
 class Choice(models.Model):
@@ -181,3 +210,6 @@ class ResultBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.min_score}–{self.max_score})"
+
+    def scoring_band(self) -> Band:
+        return Band(self.min_score, self.max_score, self.title, key=self.pk)
