@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import Max, Min
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .scoring import Band, Item, band_problems, score_range
 from .storage import private_storage
@@ -107,11 +107,8 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str | None:
-        try:
-            return reverse("assessment:intro", kwargs={"slug": self.slug})
-        except NoReverseMatch:
-            return None
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:intro", kwargs={"slug": self.slug})
 
     def scoring_items(self) -> list[Item]:
         """The questions as scoring sees them, each with its own value range."""
@@ -173,11 +170,27 @@ class Question(models.Model):
         return Item(self.trait, self.reverse_scored, low, high)
 
 
+class ChoiceQuerySet(models.QuerySet):
+    def for_quiz(self, slug: str):
+        """Every answer of a quiz with its question, quiz and whitepaper, in one query.
+
+        One query, so each step of the quiz stays cheap (see progress.Quiz). Questions
+        without answers can't be answered, so they drop out here too.
+        """
+        return (
+            self.filter(question__assessment__slug=slug)
+            .select_related("question__assessment__whitepaper")
+            .order_by("question__order", "question__pk", "order", "pk")
+        )
+
+
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=120)
     value = models.IntegerField(help_text="Points for this answer, before any reverse scoring.")
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         # Distinct values are checked in the admin formset, not by a unique constraint,

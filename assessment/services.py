@@ -1,8 +1,11 @@
 """Writes with side effects for the quiz. Views, forms and the admin call these."""
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.utils import timezone
 
-from .models import STANDARD_SCALE, Choice, Question
+from .models import STANDARD_SCALE, Assessment, Choice, Question
+from .progress import QuizProgress, progress_session_key
 
 
 @transaction.atomic
@@ -17,3 +20,24 @@ def question_scale_add(*, question: Question) -> list[Choice]:
         Choice(question=question, order=n, label=label, value=value)
         for n, (label, value) in enumerate(STANDARD_SCALE, start=1)
     )
+
+
+def quiz_start(*, session: SessionBase, assessment: Assessment) -> QuizProgress:
+    """Begin (or begin again) with no answers, noting when, for a later speed check on bots."""
+    progress = QuizProgress(started_at=timezone.now(), answers={})
+    session[progress_session_key(assessment)] = progress.to_session()
+    return progress
+
+
+def answer_record(
+    *,
+    session: SessionBase,
+    assessment: Assessment,
+    progress: QuizProgress,
+    question_id: int,
+    choice_id: int,
+) -> QuizProgress:
+    """Keep one answer in the visitor's session; nothing is stored in the database yet."""
+    progress.answers[question_id] = choice_id
+    session[progress_session_key(assessment)] = progress.to_session()
+    return progress

@@ -66,10 +66,14 @@ def test_seed_article_promotes_the_quiz():
     assert article.promotes.slug == ASSESSMENT_SLUG
 
 
-def test_an_existing_seed_article_with_nothing_promoted_gets_the_quiz():
+def test_an_existing_seed_article_with_nothing_promoted_gets_the_quiz(client):
     make_article(slug=ARTICLE_SLUG, promotes=None)
+    client.get(f"/articles/{ARTICLE_SLUG}/")  # now in the page cache, without a call to action
     _load()
     assert Article.objects.get(slug=ARTICLE_SLUG).promotes.slug == ASSESSMENT_SLUG
+    html = client.get(f"/articles/{ARTICLE_SLUG}/").content.decode()
+    assert f'href="/assessment/{ASSESSMENT_SLUG}/"' in html
+    assert "4-minute assessment" in html
 
 
 def test_staff_choice_of_promoted_assessment_is_kept():
