@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -34,11 +35,19 @@ class QuestionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("choices")
 
+    formfield_overrides = {
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})},
+    }
+
     @admin.display(description="answers")
     def answers(self, obj: Question) -> str:
         if not obj.pk:
-            return f"New questions get the standard scale: {STANDARD_SCALE_TEXT}."
-        summary = ", ".join(f"{c.label} = {c.value}" for c in obj.choices.all()) or "none yet"
+            return "New questions get the standard agreement scale."
+        scale = tuple((c.label, c.value) for c in obj.choices.all())
+        if scale == STANDARD_SCALE:
+            summary = "Standard agreement scale (1 to 5)."
+        else:
+            summary = ", ".join(f"{label} = {value}" for label, value in scale) or "None yet."
         return format_html(
             '{} <a href="{}">Edit the answers</a>',
             summary,

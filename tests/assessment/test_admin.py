@@ -79,7 +79,7 @@ def test_change_page_shows_questions_bands_range_and_preview_link(admin_client):
     quiz = make_quiz(questions=4)
     html = admin_client.get(CHANGE.format(quiz.pk)).content.decode()
     assert "Statement" in html and "Edit the answers" in html
-    assert "Strongly disagree = 1" in html
+    assert "Standard agreement scale (1 to 5)." in html
     assert "from 4 to 20" in html
 
 
