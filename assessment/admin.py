@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from .models import STANDARD_SCALE, Assessment, Choice, Question, ResultBand, Whitepaper
 from .scoring import Band, band_problems, score_range
-from .services import question_scale_add
+from .services import question_scale_add, whitepaper_file_discard
 from .validators import validate_pdf
 
 STANDARD_SCALE_TEXT = ", ".join(f"{label} = {value}" for label, value in STANDARD_SCALE)
@@ -264,6 +264,12 @@ class WhitepaperAdmin(admin.ModelAdmin):
             size_kb,
             reverse("admin:assessment_whitepaper_download", args=[obj.pk]),
         )
+
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("file") if change and "file" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if replaced:
+            whitepaper_file_discard(whitepaper=obj, old_name=replaced.name)
 
     def get_urls(self):
         download = self.admin_site.admin_view(self.download_view)

@@ -6,13 +6,14 @@ nothing, and a second web process sees the same progress (sessions are shared).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 
 from .models import Assessment, Choice, Question
+from .scoring import Band, Item, Result, score
 
 
 @dataclass
@@ -49,6 +50,23 @@ class Quiz:
             (i for i, q in enumerate(self.questions) if progress.choice_for(self, q) is None),
             None,
         )
+
+    def scoring_items(self) -> list[Item]:
+        items = []
+        for question in self.questions:
+            values = [c.value for c in self.choices[question.pk]]
+            items.append(Item(question.trait, question.reverse_scored, min(values), max(values)))
+        return items
+
+    def result(self, progress: QuizProgress, bands: Sequence[Band] = ()) -> Result:
+        """Score the visitor's answers. Only for a finished quiz: ValueError otherwise."""
+        if self.first_unanswered(progress) is not None:
+            raise ValueError("The quiz isn't finished.")
+        chosen = []
+        for question in self.questions:
+            choice_id = progress.answers[question.pk]
+            chosen.append(next(c.value for c in self.choices[question.pk] if c.pk == choice_id))
+        return score(self.scoring_items(), chosen, bands)
 
 
 def progress_session_key(assessment: Assessment) -> str:

@@ -4,7 +4,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from .models import STANDARD_SCALE, Assessment, Choice, Question
+from .models import STANDARD_SCALE, Assessment, Choice, Question, Whitepaper
 from .progress import QuizProgress, progress_session_key
 
 
@@ -41,3 +41,11 @@ def answer_record(
     progress.answers[question_id] = choice_id
     session[progress_session_key(assessment)] = progress.to_session()
     return progress
+
+
+def whitepaper_file_discard(*, whitepaper: Whitepaper, old_name: str) -> None:
+    """Delete a replaced PDF from private storage, once the new one is safely saved."""
+    if not old_name or old_name == whitepaper.file.name:
+        return
+    storage = whitepaper.file.storage
+    transaction.on_commit(lambda: storage.delete(old_name))

@@ -317,3 +317,18 @@ def test_editing_a_whitepaper_without_a_new_upload_keeps_the_file(admin_client):
     assert response.status_code == 302
     paper.refresh_from_db()
     assert paper.title == "Renamed" and paper.file.read().startswith(b"%PDF-")
+
+
+def test_replacing_the_pdf_removes_the_old_file(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    paper = make_whitepaper()
+    old = settings.PRIVATE_MEDIA_ROOT / paper.file.name
+    upload = SimpleUploadedFile("new.pdf", make_pdf_bytes("New"), content_type="application/pdf")
+    data = {"title": paper.title, "slug": paper.slug, "description": "", "file": upload}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/assessment/whitepaper/{paper.pk}/change/", data)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert not old.exists()
+    assert (settings.PRIVATE_MEDIA_ROOT / paper.file.name).exists()
