@@ -9,6 +9,8 @@ from django import forms
 from email_validator import EmailNotValidError, validate_email
 
 _WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # controls, format (bidi overrides), unassigned
+_JOINERS = {"\u200c", "\u200d"}  # format characters that some scripts need in names
 
 
 def single_line(value: str) -> str:
@@ -21,7 +23,7 @@ def single_line(value: str) -> str:
     for char in value:
         if char in "\r\n\t\v\f\u2028\u2029\x85":
             kept.append(" ")
-        elif unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+        elif char in _JOINERS or unicodedata.category(char) not in _INVISIBLE:
             kept.append(char)
     return _WHITESPACE.sub(" ", "".join(kept)).strip()
 

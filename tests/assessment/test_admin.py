@@ -1,5 +1,7 @@
 """What staff do in the quiz admin: edit questions and bands inline, upload the PDF, preview."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -303,6 +305,8 @@ def test_whitepaper_page_shows_the_private_file_and_staff_can_download_it(admin_
     paper = make_whitepaper()
     html = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/change/").content.decode()
     assert paper.file.name in html and "/media/" not in html
+    file_input = re.search(r'<input type="file" name="file"[^>]*>', html).group(0)
+    assert "required" not in file_input  # keeping the current PDF needs no new upload
     download = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF-")

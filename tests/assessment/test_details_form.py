@@ -1,8 +1,11 @@
 """The details form at the end: validation only, for now. Submitting comes with the leads app."""
 
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.forms import DetailsForm, single_line
 from tests.factories import make_quiz
@@ -37,10 +40,23 @@ def finished(client):
         ("Anne-Marie O'Neil", "Anne-Marie O'Neil"),
         ("José\tÁlvarez", "José Álvarez"),
         ("\u202eevil", "evil"),
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
     ],
 )
 def test_single_line_strips_control_characters_and_newlines(raw, clean):
     assert single_line(raw) == clean
+
+
+@given(st.text())
+def test_single_line_never_keeps_a_line_break_or_control_character(raw):
+    clean = single_line(raw)
+    assert single_line(clean) == clean
+    assert clean == clean.strip()
+    assert not any(unicodedata.category(c) in {"Cc", "Zl", "Zp"} for c in clean)
+    assert not any(c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for c in clean)
 
 
 def test_a_valid_form_cleans_its_fields():
