@@ -1,7 +1,76 @@
-"""Assessments that articles promote. The quiz itself grows here in the assessment issue."""
+"""The quiz: assessments, their questions and answer choices, result bands, the whitepaper."""
 
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Max, Min
+from django.urls import reverse
+
+from .scoring import Band, Item, band_problems, score_range
+from .storage import private_storage
+
+
+class Trait(models.TextChoices):
+    """The eight signs from the article "Are you Career or Job Focused?"."""
+
+    # Career focused
+    LONG_TERM_VISION = "long_term_vision", "Clear on a long-term vision"
+    PATH_OUTLINE = "path_outline", "Has an outline of the path there"
+    SKILLS_PLAN = "skills_plan", "Knows the skills needed and how to get them"
+    WILLING_TO_MOVE = "willing_to_move", "Willing to move when and where it helps"
+    # Job focused
+    COMFORTABLE = "comfortable", "Comfortable while the bills are paid"
+    NEEDS_BIG_CHANGE = "needs_big_change", "Needs a big change to consider moving"
+    SATISFIED = "satisfied", "Generally satisfied in the role"
+    FEARS_NEW_ROLE = "fears_new_role", "Fears a new role won't live up to expectations"
+
+    @classmethod
+    def career_focused(cls) -> frozenset["Trait"]:
+        return frozenset(
+            {cls.LONG_TERM_VISION, cls.PATH_OUTLINE, cls.SKILLS_PLAN, cls.WILLING_TO_MOVE}
+        )
+
+    @property
+    def is_career_focused(self) -> bool:
+        return self in self.career_focused()
+
+
+# The answer scale every new question gets unless staff change its choices.
+STANDARD_SCALE: tuple[tuple[str, int], ...] = (
+    ("Strongly disagree", 1),
+    ("Disagree", 2),
+    ("Neither agree nor disagree", 3),
+    ("Agree", 4),
+    ("Strongly agree", 5),
+)
+
+
+class Whitepaper(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "Another whitepaper already uses this slug."},
+    )
+    description = models.TextField(blank=True, help_text="Shown where the quiz offers it.")
+    cover_image = models.ImageField(upload_to="whitepapers/covers/", blank=True)
+    cover_image_alt = models.CharField(
+        "cover image description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for people who can't see it.",
+    )
+    file = models.FileField(
+        "PDF file",
+        upload_to="whitepapers/",
+        storage=private_storage,
+        help_text="A PDF. Stored privately: visitors only get it through an expiring link.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -18,7 +87,17 @@ class Assessment(models.Model):
     )
     introduction = models.TextField(blank=True, help_text="Shown on the quiz's first page.")
     estimated_minutes = models.PositiveSmallIntegerField(default=3)
-    is_active = models.BooleanField("active", default=True)
+    whitepaper = models.ForeignKey(
+        Whitepaper,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="What visitors get when they finish the quiz.",
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Only active assessments are open to visitors."
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -28,9 +107,122 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str | None:
-        """The quiz's intro page, once the quiz views exist."""
-        try:
-            return reverse("assessment:intro", kwargs={"slug": self.slug})
-        except NoReverseMatch:
-            return None
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:intro", kwargs={"slug": self.slug})
+
+    def scoring_items(self) -> list[Item]:
+        """The questions as scoring sees them, each with its own value range."""
+        return [q.scoring_item() for q in self.questions.with_value_range()]
+
+    def score_range(self) -> tuple[int, int]:
+        return score_range(self.scoring_items())
+
+    def scoring_bands(self) -> list[Band]:
+        return [b.scoring_band() for b in self.result_bands.all()]
+
+    def band_problems(self) -> list[str]:
+        """What is wrong with the saved bands for the saved questions (empty when fine)."""
+        items = self.scoring_items()
+        if not items:
+            return []
+        lowest, highest = score_range(items)
+        return band_problems(self.scoring_bands(), lowest=lowest, highest=highest)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_value_range(self):
+        """Each question's lowest and highest choice value, for the possible score range."""
+        return self.annotate(min_value=Min("choices__value"), max_value=Max("choices__value"))
+
+
+class Question(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    text = models.CharField(
+        max_length=300, help_text="A statement visitors agree or disagree with."
+    )
+    trait = models.CharField(max_length=32, choices=Trait.choices)
+    reverse_scored = models.BooleanField(
+        default=False,
+        help_text=(
+            "Tick for job-focused statements: agreeing then lowers the career-focused score."
+        ),
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        # No unique order: swapping two numbers in one admin save must not trip the database.
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["assessment", "order"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def scoring_item(self) -> Item:
+        """Uses with_value_range() annotations, or prefetched choices, or the standard scale."""
+        low, high = getattr(self, "min_value", None), getattr(self, "max_value", None)
+        if low is None and "choices" in getattr(self, "_prefetched_objects_cache", {}):
+            values = [c.value for c in self.choices.all()]
+            low, high = (min(values), max(values)) if values else (None, None)
+        if low is None:  # no answers yet: it gets the standard scale when saved in the admin
+            low, high = STANDARD_SCALE[0][1], STANDARD_SCALE[-1][1]
+        return Item(self.trait, self.reverse_scored, low, high)
+
+
+class ChoiceQuerySet(models.QuerySet):
+    def for_quiz(self, slug: str):
+        """Every answer of a quiz with its question, quiz and whitepaper, in one query.
+
+        One query, so each step of the quiz stays cheap (see progress.Quiz). Questions
+        without answers can't be answered, so they drop out here too.
+        """
+        return (
+            self.filter(question__assessment__slug=slug)
+            .select_related("question__assessment__whitepaper")
+            .order_by("question__order", "question__pk", "order", "pk")
+        )
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=120)
+    value = models.IntegerField(help_text="Points for this answer, before any reverse scoring.")
+
+    objects = ChoiceQuerySet.as_manager()
+
+    class Meta:
+        # Distinct values are checked in the admin formset, not by a unique constraint,
+        # so staff can swap two values in one save.
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.value})"
+
+
+class ResultBand(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="result_bands"
+    )
+    min_score = models.IntegerField("lowest score")
+    max_score = models.IntegerField("highest score")
+    title = models.CharField(max_length=120)
+    summary = models.TextField(help_text="What this result means, in a sentence or two.")
+    advice = models.TextField(help_text="What to do next: shown with the result.")
+
+    class Meta:
+        ordering = ["min_score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_score__lte=models.F("max_score")),
+                name="result_band_min_not_above_max",
+                violation_error_message="The lowest score can't be above the highest score.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.min_score}–{self.max_score})"
+
+    def scoring_band(self) -> Band:
+        return Band(self.min_score, self.max_score, self.title, key=self.pk)

@@ -128,6 +128,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # The site serves public uploads itself unless a web server or CDN in front does.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# Files that must never have a public URL (the whitepaper): outside MEDIA_ROOT, and no URL
+# pattern serves this folder. Only a view that checks a signed link reads from it.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,7 +13,7 @@ from site_project.celery import app as celery_app
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    """A private cache, media folder and plain static storage for every test."""
+    """A private cache, media folders and plain static storage for every test."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -25,6 +25,7 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.SITE_URL = "https://careers.example.com"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 

@@ -3,10 +3,13 @@
 from datetime import timedelta
 from itertools import count
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from fpdf import FPDF
 
 from articles.models import Article
-from assessment.models import Assessment
+from assessment.models import Assessment, Question, ResultBand, Trait, Whitepaper
+from assessment.services import question_scale_add
 
 _sequence = count(1)
 
@@ -28,3 +31,57 @@ def make_assessment(**fields) -> Assessment:
     n = next(_sequence)
     defaults = {"title": f"Assessment {n}", "slug": f"assessment-{n}", "is_active": True}
     return Assessment.objects.create(**(defaults | fields))
+
+
+def make_question(assessment: Assessment, **fields) -> Question:
+    """A question with the standard five-point scale unless choices are made by hand."""
+    n = next(_sequence)
+    defaults = {"order": n, "text": f"Statement {n}", "trait": Trait.SKILLS_PLAN}
+    question = Question.objects.create(assessment=assessment, **(defaults | fields))
+    question_scale_add(question=question)
+    return question
+
+
+def make_quiz(*, questions: int = 4, **fields) -> Assessment:
+    """An active assessment: half career items, half reverse-scored job items, three bands."""
+    assessment = make_assessment(**fields)
+    traits = list(Trait)
+    for i in range(questions):
+        trait = traits[i % len(traits)] if i % 2 == 0 else traits[4 + i % 4]
+        make_question(
+            assessment, order=i + 1, trait=trait, reverse_scored=not trait.is_career_focused
+        )
+    lowest, highest = questions, questions * 5
+    third = (highest - lowest) // 3
+    for low, high, title in [
+        (lowest, lowest + third, "Job focused"),
+        (lowest + third + 1, highest - third - 1, "Between the two"),
+        (highest - third, highest, "Career focused"),
+    ]:
+        ResultBand.objects.create(
+            assessment=assessment,
+            min_score=low,
+            max_score=high,
+            title=title,
+            summary=f"{title} summary.",
+            advice=f"{title} advice.",
+        )
+    return assessment
+
+
+def make_pdf_bytes(text: str = "Hello") -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def make_whitepaper(**fields) -> Whitepaper:
+    n = next(_sequence)
+    defaults = {"title": f"Whitepaper {n}", "slug": f"whitepaper-{n}"}
+    whitepaper = Whitepaper(**(defaults | fields))
+    if not whitepaper.file:
+        whitepaper.file.save(f"whitepaper-{n}.pdf", ContentFile(make_pdf_bytes()), save=False)
+    whitepaper.save()
+    return whitepaper

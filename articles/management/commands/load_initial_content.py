@@ -4,14 +4,33 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.initial_content import load_articles
+from articles.models import Article
+from articles.services import article_cache_clear
+from assessment.initial_content import load_assessment
+
+SEED_ARTICLE_PROMOTING_THE_QUIZ = "are-you-career-or-job-focused"
 
 
 class Command(BaseCommand):
-    help = "Create the initial articles (and, as they land, the quiz, emails and whitepaper)."
+    help = "Create the initial articles, the quiz and its whitepaper (and, as they land, emails)."
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            report = load_articles()
+            assessment, report = load_assessment()
+            report += load_articles(promotes=assessment)
+            report += self._promote(assessment)
         for line in report:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Initial content is in place."))
+
+    def _promote(self, assessment) -> list[str]:
+        """The seed article promotes the quiz, unless staff already chose what it promotes."""
+        article = Article.objects.filter(
+            slug=SEED_ARTICLE_PROMOTING_THE_QUIZ, promotes__isnull=True
+        ).first()
+        if article is None:
+            return []
+        article.promotes = assessment
+        article.save(update_fields=["promotes", "updated_at"])
+        article_cache_clear(article=article)
+        return [f"Article '{article.slug}' now promotes '{assessment.slug}'."]

@@ -1,0 +1,106 @@
+"""The form at the end of the quiz: who to send the result to, and what they agree to."""
+
+import re
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from django import forms
+from email_validator import EmailNotValidError, validate_email
+
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # controls, format (bidi overrides), unassigned
+_JOINERS = {"\u200c", "\u200d"}  # format characters that some scripts need in names
+
+
+def single_line(value: str) -> str:
+    """One clean line: newlines and tabs become spaces, other control characters go.
+
+    Names end up in email headers and greetings, where a newline or an invisible
+    character could do harm or look broken.
+    """
+    kept = []
+    for char in value:
+        if char in "\r\n\t\v\f\u2028\u2029\x85":
+            kept.append(" ")
+        elif char in _JOINERS or unicodedata.category(char) not in _INVISIBLE:
+            kept.append(char)
+    return _WHITESPACE.sub(" ", "".join(kept)).strip()
+
+
+class DetailsForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send your result and the whitepaper here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    current_role = forms.CharField(
+        label="Current role (optional)",
+        max_length=120,
+        required=False,
+        help_text="For example: regional sales manager, project engineer.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    privacy_acknowledged = forms.BooleanField(
+        label="I have read how my details will be used.",
+        help_text=(
+            "We use your name and email to send your result and the whitepaper, and keep them "
+            "with your answers so one of our recruiters can follow up if you ask. We never sell "
+            "them, and we delete them whenever you ask us to."
+        ),
+        error_messages={"required": "Tick this box to confirm you have read how we use them."},
+    )
+    follow_up_consent = forms.BooleanField(
+        label=(
+            "Yes, also send me a few follow-up emails with career advice matched to my result. "
+            "I can stop them at any time."
+        ),
+        required=False,
+    )
+    # A honeypot: people never see it, so anything typed here came from a bot.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
+        self.helper.layout = Layout(
+            HTML('<p class="form-text">Fields marked * are required.</p>'),
+            "first_name",
+            "email",
+            "current_role",
+            "privacy_acknowledged",
+            "follow_up_consent",
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+            Submit("submit", "Send me my result", css_class="btn-brand btn-lg"),
+        )
+
+    def clean_first_name(self) -> str:
+        name = single_line(self.cleaned_data["first_name"])
+        if not name:
+            raise forms.ValidationError("Enter your first name.")
+        return name
+
+    def clean_current_role(self) -> str:
+        return single_line(self.cleaned_data["current_role"])
+
+    def clean_email(self) -> str:
+        """Syntax only: a DNS lookup would make the form slow and flaky offline."""
+        try:
+            checked = validate_email(self.cleaned_data["email"], check_deliverability=False)
+        except EmailNotValidError as error:
+            raise forms.ValidationError(f"Check the email address: {error}") from error
+        return checked.normalized
+
+    @property
+    def is_probably_a_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

@@ -1,0 +1,102 @@
+"""A quiz as the visitor walks it, and their progress, kept in the session until the end.
+
+Nothing is in the database until they leave their details, so abandoned quizzes cost
+nothing, and a second web process sees the same progress (sessions are shared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from .models import Assessment, Choice, Question
+from .scoring import Band, Item, Result, score
+
+
+@dataclass
+class Quiz:
+    """An assessment's questions and their choices, in order, built from one query."""
+
+    assessment: Assessment
+    questions: list[Question] = field(default_factory=list)
+    choices: dict[int, list[Choice]] = field(default_factory=dict)  # by question id
+
+    @classmethod
+    def from_choices(cls, choices: Iterable[Choice]) -> Quiz | None:
+        """From Choice.objects.for_quiz(slug); None when there is nothing to answer."""
+        quiz = None
+        for choice in choices:
+            question = choice.question
+            if quiz is None:
+                quiz = cls(assessment=question.assessment)
+            if question.pk not in quiz.choices:
+                quiz.questions.append(question)
+                quiz.choices[question.pk] = []
+            quiz.choices[question.pk].append(choice)
+        return quiz
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def choice_ids(self, question: Question) -> set[int]:
+        return {c.pk for c in self.choices[question.pk]}
+
+    def first_unanswered(self, progress: QuizProgress) -> int | None:
+        """The 0-based index of the first question without a valid answer, or None."""
+        return next(
+            (i for i, q in enumerate(self.questions) if progress.choice_for(self, q) is None),
+            None,
+        )
+
+    def scoring_items(self) -> list[Item]:
+        items = []
+        for question in self.questions:
+            values = [c.value for c in self.choices[question.pk]]
+            items.append(Item(question.trait, question.reverse_scored, min(values), max(values)))
+        return items
+
+    def result(self, progress: QuizProgress, bands: Sequence[Band] = ()) -> Result:
+        """Score the visitor's answers. Only for a finished quiz: ValueError otherwise."""
+        if self.first_unanswered(progress) is not None:
+            raise ValueError("The quiz isn't finished.")
+        chosen = []
+        for question in self.questions:
+            choice_id = progress.answers[question.pk]
+            chosen.append(next(c.value for c in self.choices[question.pk] if c.pk == choice_id))
+        return score(self.scoring_items(), chosen, bands)
+
+
+def progress_session_key(assessment: Assessment) -> str:
+    return f"assessment:{assessment.pk}"
+
+
+@dataclass
+class QuizProgress:
+    started_at: datetime
+    answers: dict[int, int]  # question id -> choice id
+
+    @classmethod
+    def from_session(cls, session: SessionBase, assessment: Assessment) -> QuizProgress | None:
+        """None when the quiz wasn't started here, or the session expired, or is garbled."""
+        data = session.get(progress_session_key(assessment))
+        try:
+            return cls(
+                started_at=datetime.fromisoformat(data["started_at"]),
+                answers={int(q): int(c) for q, c in data["answers"].items()},
+            )
+        except (TypeError, KeyError, ValueError, AttributeError):
+            return None
+
+    def to_session(self) -> dict:
+        return {
+            "started_at": self.started_at.isoformat(),
+            "answers": {str(q): c for q, c in self.answers.items()},
+        }
+
+    def choice_for(self, quiz: Quiz, question: Question) -> int | None:
+        """The chosen choice id, if it is still one of the question's choices."""
+        chosen = self.answers.get(question.pk)
+        return chosen if chosen in quiz.choice_ids(question) else None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("<slug:slug>/", views.intro, name="intro"),
+    path("<slug:slug>/q/<int:n>/", views.question, name="question"),
+    path("<slug:slug>/details/", views.details, name="details"),
+]

@@ -1,0 +1,133 @@
+"""The details form at the end: validation only, for now. Submitting comes with the leads app."""
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessment.forms import DetailsForm, single_line
+from tests.factories import make_quiz
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "first_name": "Sam",
+    "email": "sam@example.com",
+    "current_role": "",
+    "privacy_acknowledged": "on",
+}
+
+
+@pytest.fixture
+def finished(client):
+    """A client that has answered every question of a fresh quiz."""
+    quiz = make_quiz(questions=2)
+    client.post(f"/assessment/{quiz.slug}/")
+    for step, question in enumerate(quiz.questions.all(), start=1):
+        client.post(f"/assessment/{quiz.slug}/q/{step}/", {"choice": question.choices.first().pk})
+    return client, f"/assessment/{quiz.slug}/details/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Sam", "Sam"),
+        ("  Sam  ", "Sam"),
+        ("Sam\r\nBcc: evil@example.com", "Sam Bcc: evil@example.com"),
+        ("Sa\x07m\u200b", "Sam"),
+        ("Anne-Marie O'Neil", "Anne-Marie O'Neil"),
+        ("José\tÁlvarez", "José Álvarez"),
+        ("\u202eevil", "evil"),
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
+    ],
+)
+def test_single_line_strips_control_characters_and_newlines(raw, clean):
+    assert single_line(raw) == clean
+
+
+@given(st.text())
+def test_single_line_never_keeps_a_line_break_or_control_character(raw):
+    clean = single_line(raw)
+    assert single_line(clean) == clean
+    assert clean == clean.strip()
+    assert not any(unicodedata.category(c) in {"Cc", "Zl", "Zp"} for c in clean)
+    assert not any(c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for c in clean)
+
+
+def test_a_valid_form_cleans_its_fields():
+    form = DetailsForm(
+        VALID | {"first_name": " Sam\n", "email": "Sam@Example.COM", "current_role": "VP\r\nSales"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["first_name"] == "Sam"
+    assert form.cleaned_data["email"] == "Sam@example.com"
+    assert form.cleaned_data["current_role"] == "VP Sales"
+    assert form.cleaned_data["follow_up_consent"] is False
+    assert not form.is_probably_a_bot
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"first_name": ""}, "first_name"),
+        ({"first_name": "\x00\x01"}, "first_name"),
+        ({"first_name": "\u200b\u200b"}, "first_name"),
+        ({"first_name": "x" * 81}, "first_name"),
+        ({"email": ""}, "email"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "sam@example..com"}, "email"),
+        ({"email": "sam@localhost"}, "email"),
+        ({"email": "a" * 250 + "@example.com"}, "email"),
+        ({"current_role": "x" * 121}, "current_role"),
+        ({"privacy_acknowledged": ""}, "privacy_acknowledged"),
+    ],
+)
+def test_invalid_input_is_refused_on_the_right_field(changes, field):
+    form = DetailsForm(VALID | changes)
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_the_honeypot_marks_bots_without_telling_them():
+    form = DetailsForm(VALID | {"website": "http://spam.example"})
+    assert form.is_valid() and form.is_probably_a_bot
+
+
+def test_details_page_has_the_fields_and_an_unticked_follow_up_box(finished):
+    client, url = finished
+    html = client.get(url).content.decode()
+    for name in ("first_name", "email", "current_role", "privacy_acknowledged", "website"):
+        assert f'name="{name}"' in html
+    follow_up = re.search(r"<input[^>]*name=\"follow_up_consent\"[^>]*>", html).group(0)
+    assert "checked" not in follow_up
+    assert re.search(r'class="hp-field"\s+aria-hidden="true"', html)
+    assert re.search(r'name="website"[^>]*tabindex="-1"', html)
+    assert 'autocomplete="email"' in html and 'autocomplete="given-name"' in html
+    assert "<script" not in html and "style=" not in html
+
+
+def test_invalid_details_show_a_linked_error_summary(finished):
+    client, url = finished
+    response = client.post(url, VALID | {"email": "nope", "privacy_acknowledged": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html and 'id="error-summary"' in html
+    assert 'href="#id_email"' in html and 'href="#id_privacy_acknowledged"' in html
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert "Sending is not switched on yet" not in html
+
+
+def test_valid_details_are_not_submitted_yet_and_say_so(finished, mailoutbox):
+    client, url = finished
+    response = client.post(url, VALID)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sending is not switched on yet" in html and "nothing was stored or sent" in html
+    assert 'role="status"' in html and "alert-danger" not in html
+    assert 'value="sam@example.com"' in html
+    assert mailoutbox == []

@@ -1,0 +1,62 @@
+"""Each quiz step runs at most 5 SQL queries (session, quiz, questions, choices, session save).
+
+These tests run in autocommit, as the site does: inside a test transaction the session save
+would add SAVEPOINT and RELEASE statements that production never sends.
+"""
+
+import pytest
+
+from tests.factories import make_quiz, make_whitepaper
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def quiz():
+    return make_quiz(questions=10, whitepaper=make_whitepaper())
+
+
+def _answer_all_but_last(client, quiz):
+    client.post(f"/assessment/{quiz.slug}/")
+    questions = list(quiz.questions.prefetch_related("choices"))
+    for step, question in enumerate(questions[:-1], start=1):
+        client.post(f"/assessment/{quiz.slug}/q/{step}/", {"choice": question.choices.first().pk})
+    return questions
+
+
+def test_intro_get_and_start(client, quiz, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/assessment/{quiz.slug}/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.post(f"/assessment/{quiz.slug}/").status_code == 302
+    with django_assert_max_num_queries(5):  # again, now with a session to load
+        assert client.get(f"/assessment/{quiz.slug}/").status_code == 200
+
+
+def test_question_get_and_post(client, quiz, django_assert_max_num_queries):
+    last_choice = _answer_all_but_last(client, quiz)[-1].choices.last().pk
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/assessment/{quiz.slug}/q/10/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.post(f"/assessment/{quiz.slug}/q/10/", {}).status_code == 200
+    with django_assert_max_num_queries(5):
+        response = client.post(f"/assessment/{quiz.slug}/q/10/", {"choice": last_choice})
+    assert response.status_code == 302
+
+
+def test_refusals(client, quiz, django_assert_max_num_queries):
+    _answer_all_but_last(client, quiz)
+    with django_assert_max_num_queries(5):
+        assert client.post(f"/assessment/{quiz.slug}/q/10/", {"choice": "0"}).status_code == 302
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/assessment/{quiz.slug}/details/").status_code == 302
+
+
+def test_details_get_and_post(client, quiz, django_assert_max_num_queries):
+    last_choice = _answer_all_but_last(client, quiz)[-1].choices.first().pk
+    client.post(f"/assessment/{quiz.slug}/q/10/", {"choice": last_choice})
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/assessment/{quiz.slug}/details/").status_code == 200
+    data = {"first_name": "Sam", "email": "sam@example.com", "privacy_acknowledged": "on"}
+    with django_assert_max_num_queries(5):
+        assert client.post(f"/assessment/{quiz.slug}/details/", data).status_code == 200
