@@ -9,9 +9,13 @@ from .services import email_deliver, email_mark_failed, outbox_sweep
 
 class DeliverEmailTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        """Out of retries (or a bug): park the row as failed so staff see it and can resend."""
+        """Out of retries: park the row as failed so staff see it and can resend.
+
+        Other errors (a database hiccup, a bug) leave the row to the sweeper, which
+        takes it over once its claim is stale.
+        """
         email_id = kwargs.get("email_id", args[0] if args else None)
-        if email_id is not None:
+        if isinstance(exc, TemporarySendError) and email_id is not None:
             email_mark_failed(email_id=email_id, error=f"{type(exc).__name__}: {exc}")
 
 
