@@ -251,6 +251,16 @@ def email_resend(*, email: OutboundEmail) -> OutboundEmail:
 
 def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     """Hand every forgotten or stuck row to the workers. Returns how many were handed over."""
+    now = now or timezone.now()
+    # A row whose worker died mid-send on every try (a crash, not an SMTP answer): stop.
+    OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at__lt=now - _sending_timeout(),
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+    ).update(
+        status=OutboundEmail.Status.FAILED,
+        last_error="Gave up: the sending worker stopped before finishing on every try.",
+    )
     ids = list(
         OutboundEmail.objects.needing_sweep(
             now=now,

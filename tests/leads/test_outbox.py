@@ -270,3 +270,16 @@ def test_a_down_broker_never_reaches_the_caller(django_capture_on_commit_callbac
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.QUEUED
     assert "sweeper will send it" in caplog.text
+
+
+def test_sweeper_gives_up_on_a_row_that_crashed_its_worker_every_time(settings):
+    email = enqueue(make_lead())
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS + 1)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status="sending", claimed_at=stale, attempts=settings.OUTBOX_MAX_ATTEMPTS
+    )
+    assert outbox_sweep() == 0
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert "Gave up" in email.last_error
+    assert not mail.outbox
