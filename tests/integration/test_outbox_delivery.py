@@ -1,5 +1,6 @@
 """The outbox against real parts: Redis, a Celery worker, and an SMTP server on loopback."""
 
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,11 @@ from site_project import redis_server
 from tests.integration.conftest import running_worker, use_broker
 from tests.leads.factories import enqueue, make_lead
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(90),  # a hung worker or server fails the test instead of the run
+]
 
 
 def wait_until(condition, timeout: float = 20, interval: float = 0.05) -> bool:
@@ -160,3 +165,26 @@ def test_redis_down_at_enqueue_keeps_the_row_and_the_sweeper_sends_it_later(
     finally:
         own_redis.stop()
         use_broker("memory://")
+
+
+def test_a_broker_that_never_answers_holds_up_enqueue_only_briefly():
+    """A half-dead Redis (accepts, never replies) must not hang a web request."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    acceptor = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
+    acceptor.start()
+    use_broker(f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+    try:
+        started = time.monotonic()
+        with transaction.atomic():
+            email = enqueue(make_lead())
+        elapsed = time.monotonic() - started
+    finally:
+        use_broker("memory://")
+        for sock in accepted:
+            sock.close()
+        listener.close()
+    assert elapsed < 5, f"enqueue blocked for {elapsed:.1f}s"
+    assert status_of(email) == OutboundEmail.Status.QUEUED
