@@ -149,7 +149,7 @@ def email_enqueue(
     The same (lead, dedupe_key) returns the existing row, so a double submit never sends
     twice. Messages due later just wait in the table for the sweeper.
     """
-    kind = OutboundEmail.Kind(kind)
+    kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
     existing = OutboundEmail.objects.filter(lead=lead, dedupe_key=dedupe_key).first()
     if existing:
         return existing
