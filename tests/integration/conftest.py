@@ -6,14 +6,20 @@ The Redis server comes from the session fixture `redis_process` in tests/conftes
 import asyncio
 import email
 import email.policy
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import kombu.pools
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
 
 from site_project import redis_server
 from site_project.celery import app as celery_app
@@ -56,7 +62,7 @@ class RecordingHandler:
 def smtp_server(settings) -> Iterator[RecordingHandler]:
     """aiosmtpd on a free loopback port, with the site's default mailer pointed at it."""
     handler = RecordingHandler()
-    port = redis_server.free_port()
+    handler.port = port = redis_server.free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10)
     controller.start()
     settings.MAILERS = {
@@ -106,6 +112,66 @@ def broker(redis_process, monkeypatch) -> Iterator[str]:
         client.flushdb()
     yield redis_process_url
     use_broker("memory://")
+
+
+def _database_url() -> str:
+    """The test database as a DATABASE_URL, for a worker in another process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"].endswith("postgresql"):
+        auth = f"{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
+        return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    pytest.skip(f"no DATABASE_URL for {db['ENGINE']}")
+
+
+@contextmanager
+def worker_process(*, broker_url: str, smtp_port: int, concurrency: int = 2):
+    """A second, separate Celery worker process (`celery worker`), as in production."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "REDIS_URL": broker_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SITE_URL": settings.SITE_URL,
+        "CONN_MAX_AGE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    args = [sys.executable, "-m", "celery", "-A", "site_project", "worker", "-l", "INFO"]
+    args += ["--pool=threads", f"--concurrency={concurrency}", "-n", f"second-{os.getpid()}@%h"]
+    args += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        args,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    ready = threading.Event()
+    log: list[str] = []
+
+    def watch() -> None:
+        for line in process.stderr:
+            log.append(line)
+            if " ready." in line:
+                ready.set()
+
+    process.log = log
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        if not ready.wait(timeout=30):
+            raise RuntimeError("second worker did not start:\n" + "".join(log[-30:]))
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 @contextmanager

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from leads.models import Lead, OutboundEmail
 from leads.services import email_deliver, email_resend, outbox_sweep
+from leads.tasks import deliver_email
 from site_project import redis_server
-from tests.integration.conftest import running_worker, use_broker
+from tests.integration.conftest import running_worker, use_broker, worker_process
 from tests.leads.factories import enqueue, make_lead
 
 pytestmark = [
@@ -97,17 +98,19 @@ def _due_rows(count: int) -> list[int]:
 
 def test_two_workers_racing_over_200_rows_send_each_once(broker, smtp_server):
     ids = _due_rows(200)
-    with running_worker(concurrency=4):
+    with (
+        worker_process(broker_url=broker, smtp_port=smtp_server.port) as second_worker,
+        running_worker(concurrency=2),
+    ):
         # Every row handed over twice, as when the sweeper and the on-commit hand-off overlap.
         for email_id in ids + ids:
-            from leads.tasks import deliver_email
-
             deliver_email.delay(email_id)
         smtp_server.wait_for(200, timeout=40)
         assert wait_until(
             lambda: OutboundEmail.objects.filter(status="sent").count() == 200, timeout=20
         )
     time.sleep(0.3)  # anything late would show up now
+    assert any("deliver_email" in line for line in second_worker.log), "no real race"
     message_ids = [message["Message-ID"] for message in smtp_server.messages]
     assert len(message_ids) == 200
     assert len(set(message_ids)) == 200
