@@ -228,9 +228,9 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
 
 def email_mark_failed(*, email_id: int, error: str) -> None:
     """The last retry failed: stop, and show staff why."""
-    OutboundEmail.objects.filter(pk=email_id).exclude(status=OutboundEmail.Status.SENT).update(
-        status=OutboundEmail.Status.FAILED, last_error=error[:2000]
-    )
+    OutboundEmail.objects.filter(
+        pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+    ).update(status=OutboundEmail.Status.FAILED, last_error=error[:2000])
 
 
 def email_resend(*, email: OutboundEmail) -> OutboundEmail:

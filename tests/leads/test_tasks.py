@@ -24,3 +24,19 @@ def test_kinds_may_be_spelled_with_hyphens(db):
 
     email = enqueue(make_lead(), kind="fresh-link", dedupe_key="fresh-link-1")
     assert email.kind == "fresh_link"
+
+
+def test_out_of_retries_marks_the_row_failed_but_never_a_sent_or_cancelled_one(db):
+    from leads.models import OutboundEmail
+    from tests.leads.factories import enqueue, make_lead
+
+    rows = {
+        status: enqueue(make_lead(), dedupe_key=f"r-{status}")
+        for status in ("queued", "sent", "cancelled")
+    }
+    for status, row in rows.items():
+        OutboundEmail.objects.filter(pk=row.pk).update(status=status)
+        deliver_email.on_failure(TemporarySendError("421 busy"), "task-id", [row.pk], {}, None)
+    statuses = dict(OutboundEmail.objects.values_list("dedupe_key", "status"))
+    assert statuses == {"r-queued": "failed", "r-sent": "sent", "r-cancelled": "cancelled"}
+    assert "421 busy" in OutboundEmail.objects.get(dedupe_key="r-queued").last_error
