@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +15,7 @@ def _bad_link(request: HttpRequest, *, purpose: str) -> HttpResponse:
     return render(request, "leads/bad_link.html", {"purpose": purpose}, status=400)
 
 
+@never_cache  # personal pages: no shared cache may keep them
 @csrf_exempt  # RFC 8058: mail providers POST here with no session or CSRF token
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -28,6 +30,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "leads/unsubscribe.html", {"lead": lead, "token": token})
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button and POST confirms.

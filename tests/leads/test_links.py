@@ -113,3 +113,10 @@ def test_an_old_confirm_link_has_expired(client):
     assert client.post(f"/email/confirm/{token}/").status_code == 400
     lead.refresh_from_db()
     assert lead.confirmed_at is None
+
+
+def test_link_pages_are_never_cached(client):
+    lead = make_lead()
+    for url in (unsubscribe_url(lead.pk), confirm_url(lead.pk)):
+        response = client.get(path_of(url))
+        assert "no-store" in response["Cache-Control"]
