@@ -1,5 +1,6 @@
 """Clean what visitors type before it is stored, so it can never break an email header."""
 
+import ipaddress
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -29,3 +30,11 @@ def normalise_email(value: object) -> str:
         raise ValidationError("Enter a valid email address.", code="invalid")
     validate_email(email)
     return email
+
+
+def clean_ip(value: object) -> str | None:
+    """A valid IPv4/IPv6 address or None: a junk X-Forwarded-For must not break the save."""
+    try:
+        return str(ipaddress.ip_address(str(value).strip())) if value else None
+    except ValueError:
+        return None

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from .cleaning import clean_line, normalise_email
+from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
 from .models import Lead, OutboundEmail
 from .tokens import unsubscribe_url
@@ -92,7 +92,7 @@ def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) ->
     lead.consented = True
     lead.consent_at = timezone.now()
     lead.consent_text = str(consent_text)[:2000]
-    lead.consent_ip = ip_address or None
+    lead.consent_ip = clean_ip(ip_address)
 
 
 def lead_confirm(*, lead: Lead) -> Lead:

@@ -129,3 +129,19 @@ def test_first_source_is_kept_and_cleaned():
     assert lead.landing_title == "Are you Career or Job Focused?"
     assert lead.utm_campaign == "spring"
     assert len(lead.utm_term) == 200
+
+
+@pytest.mark.parametrize(
+    "raw, stored",
+    [
+        ("2001:db8::1", "2001:db8::1"),
+        (" 198.51.100.7 ", "198.51.100.7"),
+        ("198.51.100.7, 10.0.0.1", None),
+        ("unknown", None),
+        ("", None),
+    ],
+)
+def test_consent_ip_is_a_real_address_or_nothing(raw, stored):
+    lead = capture(consent_follow_ups=True, ip_address=raw)
+    lead.refresh_from_db()
+    assert lead.consent_ip == stored
