@@ -26,7 +26,8 @@ def normalise_email(value: object) -> str:
     provider our visitors use treats it as case-insensitive, and one lead per person matters more.
     """
     email = ("" if value is None else str(value)).strip().lower()
-    if any(unicodedata.category(char) in _DROPPED_CATEGORIES for char in email):
+    too_long = len(email) > 254  # RFC 5321's limit, and the column's
+    if too_long or any(unicodedata.category(char) in _DROPPED_CATEGORIES for char in email):
         raise ValidationError("Enter a valid email address.", code="invalid")
     validate_email(email)
     return email

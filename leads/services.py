@@ -150,6 +150,8 @@ def email_enqueue(
     twice. Messages due later just wait in the table for the sweeper.
     """
     kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
+    if not dedupe_key or len(dedupe_key) > OutboundEmail._meta.get_field("dedupe_key").max_length:
+        raise ValueError(f"dedupe_key must be 1 to 100 characters, not {dedupe_key!r}")
     existing = OutboundEmail.objects.filter(lead=lead, dedupe_key=dedupe_key).first()
     if existing:
         return existing

@@ -72,7 +72,15 @@ def test_an_empty_name_is_refused(name):
 
 
 @pytest.mark.parametrize(
-    "email", ["", "not-an-email", "ana@example.com\r\nBcc: x@example.com", "a@b", None]
+    "email",
+    [
+        "",
+        "not-an-email",
+        "ana@example.com\r\nBcc: x@example.com",
+        "a@b",
+        None,
+        "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".com",
+    ],
 )
 def test_bad_addresses_are_refused(email):
     with pytest.raises(ValidationError):

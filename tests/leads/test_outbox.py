@@ -283,3 +283,9 @@ def test_sweeper_gives_up_on_a_row_that_crashed_its_worker_every_time(settings):
     assert email.status == OutboundEmail.Status.FAILED
     assert "Gave up" in email.last_error
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("key", ["", "k" * 101])
+def test_a_missing_or_overlong_dedupe_key_is_a_caller_bug(key):
+    with pytest.raises(ValueError):
+        enqueue(make_lead(), dedupe_key=key)
