@@ -1,1 +1,184 @@
-"""Leads and the email outbox: built in the leads-and-email issue."""
+"""People who finished a quiz, their consent, and the email outbox that writes to them.
+
+`leads` knows nothing of quizzes or articles: where a lead came from is kept as text.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class LeadQuerySet(models.QuerySet):
+    def reachable(self):
+        """Leads we may send follow-ups to: consent given, address confirmed, not unsubscribed."""
+        return self.filter(consented=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class Lead(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        QUALIFIED = "qualified", "Qualified"
+        PLACED = "placed", "Placed"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+
+    email = models.EmailField(
+        max_length=254, help_text="Stored in lower case; one lead per address."
+    )
+    first_name = models.CharField(max_length=100)
+    current_role = models.CharField(max_length=150, blank=True)
+
+    consented = models.BooleanField(
+        "agreed to follow-up emails",
+        default=False,
+        help_text="Ticked the box asking for follow-up emails.",
+    )
+    consent_at = models.DateTimeField("consent given at", null=True, blank=True)
+    consent_text = models.TextField(
+        "consent wording", blank=True, help_text="The exact words shown next to the box."
+    )
+    consent_ip = models.GenericIPAddressField("consent given from IP", null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        "address confirmed at",
+        null=True,
+        blank=True,
+        help_text="When they clicked the confirmation link. Follow-ups need this.",
+    )
+    unsubscribed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they asked for no more follow-up emails."
+    )
+
+    landing_path = models.CharField(
+        "first page", max_length=500, blank=True, help_text="Where they first arrived."
+    )
+    landing_title = models.CharField("first page title", max_length=300, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    utm_source = models.CharField("campaign source", max_length=200, blank=True)
+    utm_medium = models.CharField("campaign medium", max_length=200, blank=True)
+    utm_campaign = models.CharField("campaign name", max_length=200, blank=True)
+    utm_term = models.CharField("campaign term", max_length=200, blank=True)
+    utm_content = models.CharField("campaign content", max_length=200, blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        help_text="The recruiter looking after this person.",
+    )
+    notes = models.TextField(blank=True, help_text="Private notes for the recruiting team.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="leads_lead_email_ci_unique",
+                violation_error_message="A lead with this email address already exists.",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} <{self.email}>"
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def due(self, *, now=None):
+        """Queued and whose send time has come."""
+        now = now or timezone.now()
+        return self.filter(status=OutboundEmail.Status.QUEUED, send_at__lte=now)
+
+    def claimable(self, *, now=None, timeout: timedelta):
+        """Rows a worker may claim: due, or stuck in "sending" by a worker that died."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=OutboundEmail.Status.QUEUED, send_at__lte=now)
+            | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - timeout)
+        )
+
+    def needing_sweep(self, *, now=None, timeout: timedelta, grace: timedelta):
+        """What the sweeper hands to workers.
+
+        Queued rows nobody took (the on-commit hand-off was lost, or a follow-up came due),
+        rows waiting on a retry that never came, and rows stuck in "sending". Rows created
+        within `grace` are left to their own on-commit hand-off.
+        """
+        now = now or timezone.now()
+        stale = now - timeout
+        never_claimed = Q(claimed_at__isnull=True, created_at__lte=now - grace)
+        return self.filter(
+            Q(status=OutboundEmail.Status.QUEUED, send_at__lte=now)
+            & (never_claimed | Q(claimed_at__lt=stale))
+            | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale)
+        )
+
+    def pending_follow_ups(self):
+        return self.filter(
+            kind=OutboundEmail.Kind.FOLLOW_UP,
+            status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING],
+        )
+
+
+class OutboundEmail(models.Model):
+    """One message, written before it is sent, so nothing is lost if Redis or a worker is down."""
+
+    class Kind(models.TextChoices):
+        RESULT = "result", "Result"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        NOTIFICATION = "notification", "Team notification"
+        FRESH_LINK = "fresh_link", "Fresh download link"
+        CONFIRM = "confirm", "Confirm address"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    dedupe_key = models.CharField(
+        max_length=100,
+        help_text="Names the message (e.g. “result” or “follow-up-2”), so it is never made twice.",
+    )
+    subject = models.CharField(max_length=300)
+    html_body = models.TextField("HTML body")
+    text_body = models.TextField("plain-text body")
+    to_email = models.EmailField("to", max_length=254)
+    from_email = models.CharField("from", max_length=254)
+    headers = models.JSONField(default=dict, blank=True)
+    send_at = models.DateTimeField("send at", default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, help_text="What went wrong on the last try.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField("Message-ID", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "email"
+        ordering = ["-send_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "dedupe_key"], name="leads_outboundemail_lead_dedupe_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "send_at"], name="leads_outbox_sweep_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"

@@ -155,6 +155,19 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="careers@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The result email is transactional; follow-ups may come from a separate address, so
+# complaints about marketing mail never hurt the reputation of the transactional one.
+RESULT_FROM_EMAIL = env.str("RESULT_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+FOLLOWUP_FROM_EMAIL = env.str("FOLLOWUP_FROM_EMAIL", default=RESULT_FROM_EMAIL)
+RECRUITING_TEAM_EMAIL = env.str("RECRUITING_TEAM_EMAIL", default="recruiting@example.com")
+
+# The email outbox (leads app): how hard to try, and when a claimed row counts as stuck.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
+OUTBOX_RETRY_BACKOFF_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_SECONDS", default=30)
+OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=300)
+# A fresh row is left this long to its own on-commit hand-off before the sweeper steps in.
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 
 # Celery: configured here under the CELERY_ namespace (see site_project/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -164,7 +177,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A down broker must not hold up a web request: connect and publish fail fast, and the
+# outbox sweeper sends later whatever could not be queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "leads-sweep-outbox": {
+        "task": "leads.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a backlog of sweeps helps nobody
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("articles/", include("articles.urls")),
     path("assessment/", include("assessment.urls")),
+    path("email/", include("leads.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

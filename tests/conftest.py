@@ -40,6 +40,21 @@ def _eager_celery():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a file, not shared-cache memory.
+
+    Integration tests write from several threads (a Celery worker, racing senders); in
+    shared-cache memory SQLite answers "table is locked" at once instead of waiting.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(scope="session")
 def redis_process():
     """A real Redis server on a free loopback port, for the whole test session."""
     process = redis_server.start()

@@ -1,0 +1,260 @@
+"""The lead admin, where recruiters work their leads, and the outbox, where staff resend mail."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import Truncator
+
+from .models import Lead, OutboundEmail
+from .services import email_resend, leads_assign, leads_set_status
+
+
+class LeadActionForm(ActionForm):
+    """The actions bar, plus the recruiter to hand leads to."""
+
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        label="Recruiter",
+        empty_label="(nobody)",
+        help_text="Used by “Assign the selected leads to the chosen recruiter”.",
+    )
+
+
+class EmailInline(admin.TabularInline):
+    model = OutboundEmail
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Emails to or about this lead"
+    fields = ("kind", "subject", "status", "send_at", "sent_at", "attempts", "last_error")
+    readonly_fields = fields
+    ordering = ("send_at",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ConsentFilter(admin.SimpleListFilter):
+    title = "follow-up emails"
+    parameter_name = "follow_ups"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("reachable", "Agreed and confirmed"),
+            ("unconfirmed", "Agreed, not confirmed yet"),
+            ("no", "Did not agree"),
+            ("unsubscribed", "Unsubscribed"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "reachable":
+                return queryset.reachable()
+            case "unconfirmed":
+                return queryset.filter(
+                    consented=True, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+                )
+            case "no":
+                return queryset.filter(consented=False)
+            case "unsubscribed":
+                return queryset.filter(unsubscribed_at__isnull=False)
+        return queryset
+
+
+def _status_action(status: Lead.Status):
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
+        count = leads_set_status(leads=queryset, status=status)
+        modeladmin.message_user(
+            request, f"Marked {count} lead(s) as “{status.label}”.", messages.SUCCESS
+        )
+
+    action.__name__ = f"mark_{status.value}"
+    return admin.action(description=f"Mark the selected leads as “{status.label}”")(action)
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = (
+        "email",
+        "first_name",
+        "current_role",
+        "status",
+        "owner",
+        "follow_ups_display",
+        "created_at",
+    )
+    list_filter = ("status", ConsentFilter, "owner", "created_at")
+    search_fields = ("email", "first_name", "current_role")
+    date_hierarchy = "created_at"
+    list_select_related = ("owner",)
+    action_form = LeadActionForm
+    actions = [
+        *(_status_action(status) for status in Lead.Status),
+        "assign_owner",
+    ]
+    inlines = [EmailInline]
+    readonly_fields = (
+        "email",
+        "consented",
+        "consent_at",
+        "consent_text",
+        "consent_ip",
+        "confirmed_at",
+        "unsubscribed_at",
+        "landing_path",
+        "landing_title",
+        "referrer",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("email", "first_name", "current_role")}),
+        ("Recruiting", {"fields": ("status", "owner", "notes")}),
+        (
+            "Follow-up emails",
+            {
+                "description": "What they agreed to, in their own click. Follow-ups go out "
+                "only when they agreed and confirmed, and stop when they unsubscribe.",
+                "fields": (
+                    "consented",
+                    "consent_at",
+                    "consent_text",
+                    "consent_ip",
+                    "confirmed_at",
+                    "unsubscribed_at",
+                ),
+            },
+        ),
+        (
+            "Where they came from",
+            {
+                "fields": (
+                    "landing_path",
+                    "landing_title",
+                    "referrer",
+                    "utm_source",
+                    "utm_medium",
+                    "utm_campaign",
+                    "utm_term",
+                    "utm_content",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # leads come from the site, with their consent on record
+
+    @admin.display(description="follow-ups")
+    def follow_ups_display(self, obj: Lead) -> str:
+        if obj.unsubscribed_at:
+            return "Unsubscribed"
+        if not obj.consented:
+            return "Did not agree"
+        return "Confirmed" if obj.confirmed_at else "Not confirmed yet"
+
+    @admin.action(description="Assign the selected leads to the chosen recruiter")
+    def assign_owner(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
+        try:
+            owner = LeadActionForm.base_fields["owner"].clean(request.POST.get("owner") or None)
+        except ValidationError:
+            self.message_user(request, "Choose a recruiter from the list.", messages.ERROR)
+            return
+        count = leads_assign(leads=queryset, owner=owner)
+        who = (owner.get_full_name() or owner.get_username()) if owner else "nobody"
+        self.message_user(request, f"Assigned {count} lead(s) to {who}.", messages.SUCCESS)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = (
+        "to_email",
+        "kind",
+        "subject",
+        "status",
+        "send_at",
+        "sent_at",
+        "attempts",
+        "error_display",
+    )
+    list_filter = ("status", "kind", "send_at")
+    search_fields = ("to_email", "subject", "lead__email", "lead__first_name")
+    date_hierarchy = "send_at"
+    list_select_related = ("lead",)
+    actions = ["resend"]
+    fieldsets = (
+        (None, {"fields": ("lead", "kind", "to_email", "from_email", "subject")}),
+        (
+            "Delivery",
+            {
+                "description": "“Failed” emails can be sent again with the Resend action on "
+                "the email list.",
+                "fields": (
+                    "status",
+                    "last_error",
+                    "send_at",
+                    "sent_at",
+                    "attempts",
+                    "message_id",
+                ),
+            },
+        ),
+        ("Content", {"fields": ("text_body", "html_body"), "classes": ("collapse",)}),
+        (
+            "Technical",
+            {
+                "fields": ("dedupe_key", "headers", "claimed_at", "created_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The record of what was sent must stay true: nothing here is editable.
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="last error")
+    def error_display(self, obj: OutboundEmail) -> str:
+        return Truncator(obj.last_error).chars(80)
+
+    @admin.action(description="Resend the selected failed emails", permissions=["change"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
+        resent = skipped = 0
+        for email in queryset:
+            try:
+                email_resend(email=email)
+            except ValueError:
+                skipped += 1
+            else:
+                resent += 1
+        if resent:
+            self.message_user(
+                request,
+                f"Sending {resent} email(s) again. Check back in a minute.",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {skipped} email(s) that had not failed: "
+                "only failed emails can be resent.",
+                messages.WARNING,
+            )

@@ -1,0 +1,22 @@
+"""Which sending errors are worth retrying."""
+
+import smtplib
+
+
+class TemporarySendError(Exception):
+    """The mail server or the network said "try later": 4xx, timeout, refused connection."""
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """True for errors a later retry can fix; False for permanent refusals (5xx) and bugs."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):  # e.g. no STARTTLS: a setup problem
+        return False
+    # Refused or timed-out connections, DNS hiccups: the server never said no.
+    return isinstance(exc, OSError)

@@ -1,0 +1,359 @@
+"""Writes with side effects for leads and the email outbox.
+
+Every email is a row first (in the caller's transaction), then a Celery task on commit.
+The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late, never lost.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from .cleaning import clean_ip, clean_line, normalise_email
+from .mail_errors import TemporarySendError, is_temporary
+from .models import Lead, OutboundEmail
+from .tokens import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+SOURCE_FIELDS = {
+    "landing_path": 500,
+    "landing_title": 300,
+    "referrer": 500,
+    "utm_source": 200,
+    "utm_medium": 200,
+    "utm_campaign": 200,
+    "utm_term": 200,
+    "utm_content": 200,
+}
+# Kinds that go to the lead themselves, and so carry an unsubscribe link.
+_TO_LEAD = {
+    OutboundEmail.Kind.RESULT,
+    OutboundEmail.Kind.FOLLOW_UP,
+    OutboundEmail.Kind.FRESH_LINK,
+    OutboundEmail.Kind.CONFIRM,
+}
+
+
+# Leads -----------------------------------------------------------------------------------
+
+
+def lead_capture(
+    *,
+    email: str,
+    first_name: str,
+    current_role: str = "",
+    consent_follow_ups: bool,
+    consent_text: str,
+    ip_address: str | None,
+    source: dict,
+) -> Lead:
+    """Create the lead, or update the one with this address (a returning visitor).
+
+    The first visit's source is kept (first-touch attribution). Consent is recorded with
+    its time, wording and IP; not ticking the box again does not withdraw earlier consent
+    (unsubscribing does). Raises ValidationError for a bad address or an empty name.
+    """
+    email = normalise_email(email)
+    name = clean_line(first_name, max_length=Lead._meta.get_field("first_name").max_length)
+    if not name:
+        raise ValidationError("Enter your first name.", code="required")
+    role = clean_line(current_role, max_length=Lead._meta.get_field("current_role").max_length)
+    source_values = {
+        field: clean_line((source or {}).get(field, ""), max_length=length)
+        for field, length in SOURCE_FIELDS.items()
+    }
+    with transaction.atomic():
+        lead, created = Lead.objects.select_for_update().get_or_create(
+            email=email, defaults={"first_name": name, "current_role": role, **source_values}
+        )
+        if not created:
+            lead.first_name = name
+            lead.current_role = role or lead.current_role
+        if consent_follow_ups:
+            _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
+        lead.save()
+    return lead
+
+
+def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) -> None:
+    if lead.unsubscribed_at:
+        # Opting in again after unsubscribing: anyone can type an address, so the
+        # owner of the mailbox has to confirm it again before follow-ups resume.
+        lead.unsubscribed_at = None
+        lead.confirmed_at = None
+    lead.consented = True
+    lead.consent_at = timezone.now()
+    lead.consent_text = str(consent_text)[:2000]
+    lead.consent_ip = clean_ip(ip_address)
+
+
+def lead_confirm(*, lead: Lead) -> Lead:
+    """Double opt-in: the mailbox owner clicked the link. The first time is kept."""
+    Lead.objects.filter(pk=lead.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), updated_at=timezone.now()
+    )
+    lead.refresh_from_db()
+    return lead
+
+
+def lead_unsubscribe(*, lead: Lead) -> Lead:
+    """No more follow-ups: stamp the time once and cancel what is still pending."""
+    with transaction.atomic():
+        now = timezone.now()
+        Lead.objects.filter(pk=lead.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now, updated_at=now
+        )
+        OutboundEmail.objects.filter(lead=lead).pending_follow_ups().update(
+            status=OutboundEmail.Status.CANCELLED, last_error="Cancelled: the lead unsubscribed."
+        )
+    lead.refresh_from_db()
+    return lead
+
+
+def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
+    if status not in Lead.Status.values:
+        raise ValueError(f"Unknown lead status {status!r}")
+    return leads.update(status=status, updated_at=timezone.now())
+
+
+def leads_assign(*, leads: QuerySet[Lead], owner) -> int:
+    """Give the leads to a recruiter (None leaves them unassigned)."""
+    return leads.update(owner=owner, updated_at=timezone.now())
+
+
+# The outbox ------------------------------------------------------------------------------
+
+
+def email_enqueue(
+    *,
+    lead: Lead,
+    kind: str,
+    dedupe_key: str,
+    subject: str,
+    html_body: str,
+    text_body: str,
+    send_at: datetime | None = None,
+    from_email: str | None = None,
+    headers: dict | None = None,
+) -> OutboundEmail:
+    """Write the message in the caller's transaction; hand it to Celery once that commits.
+
+    The same (lead, dedupe_key) returns the existing row, so a double submit never sends
+    twice. Messages due later just wait in the table for the sweeper.
+    """
+    kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
+    if not dedupe_key or len(dedupe_key) > OutboundEmail._meta.get_field("dedupe_key").max_length:
+        raise ValueError(f"dedupe_key must be 1 to 100 characters, not {dedupe_key!r}")
+    existing = OutboundEmail.objects.filter(lead=lead, dedupe_key=dedupe_key).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    send_at = send_at or now
+    status = OutboundEmail.Status.QUEUED
+    last_error = ""
+    if kind == OutboundEmail.Kind.FOLLOW_UP and (lead.unsubscribed_at or not lead.consented):
+        status = OutboundEmail.Status.CANCELLED
+        last_error = "Not sent: the lead has not agreed to follow-ups, or has unsubscribed."
+    to_team = kind == OutboundEmail.Kind.NOTIFICATION
+    fields = {
+        "kind": kind,
+        "subject": clean_line(subject, max_length=300),
+        "html_body": html_body,
+        "text_body": text_body,
+        "to_email": settings.RECRUITING_TEAM_EMAIL if to_team else lead.email,
+        "from_email": from_email or _default_from(kind),
+        "headers": _clean_headers(headers or {}),
+        "send_at": send_at,
+        "status": status,
+        "last_error": last_error,
+        "message_id": make_msgid(domain=_message_id_domain()),
+    }
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
+            email = OutboundEmail.objects.create(lead=lead, dedupe_key=dedupe_key, **fields)
+    except IntegrityError:
+        return OutboundEmail.objects.get(lead=lead, dedupe_key=dedupe_key)
+    if status == OutboundEmail.Status.QUEUED and send_at <= now:
+        transaction.on_commit(partial(email_dispatch, email_id=email.pk))
+    return email
+
+
+def email_dispatch(*, email_id: int) -> bool:
+    """Hand a row to Celery. Best effort: if the broker is down, the sweeper sends it later."""
+    from .tasks import deliver_email  # tasks import services; import late to avoid a cycle
+
+    try:
+        deliver_email.apply_async(args=[email_id])
+    except Exception:
+        logger.exception("Could not queue email %s; the outbox sweeper will send it", email_id)
+        return False
+    return True
+
+
+def email_deliver(*, email_id: int) -> OutboundEmail | None:
+    """Claim the row, send it once, record the outcome.
+
+    Returns None when there is nothing to do (sent, cancelled, not due, or another worker
+    holds it). Raises TemporarySendError when a later retry may succeed.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id)
+        .claimable(now=now, timeout=_sending_timeout())
+        .update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    email = OutboundEmail.objects.select_related("lead").get(pk=email_id)
+    refusal = _follow_up_refusal(email)
+    if refusal:
+        _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
+        return email
+    if not email.message_id:
+        email.message_id = make_msgid(domain=_message_id_domain())
+        OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
+    try:
+        _build_message(email).send(using="default")
+    except Exception as exc:
+        return _record_failure(email, exc)
+    _finish(email, status=OutboundEmail.Status.SENT, error="", sent_at=timezone.now())
+    return email
+
+
+def email_mark_failed(*, email_id: int, error: str) -> None:
+    """The last retry failed: stop, and show staff why."""
+    OutboundEmail.objects.filter(
+        pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+    ).update(status=OutboundEmail.Status.FAILED, last_error=error[:2000])
+
+
+def email_resend(*, email: OutboundEmail) -> OutboundEmail:
+    """Staff: try a failed message again, from scratch."""
+    updated = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.QUEUED,
+        attempts=0,
+        claimed_at=None,
+        send_at=timezone.now(),
+        last_error="",
+    )
+    if not updated:
+        raise ValueError("Only failed emails can be resent.")
+    transaction.on_commit(partial(email_dispatch, email_id=email.pk))
+    email.refresh_from_db()
+    return email
+
+
+def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Hand every forgotten or stuck row to the workers. Returns how many were handed over."""
+    now = now or timezone.now()
+    # A row whose worker died mid-send on every try (a crash, not an SMTP answer): stop.
+    OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at__lt=now - _sending_timeout(),
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+    ).update(
+        status=OutboundEmail.Status.FAILED,
+        last_error="Gave up: the sending worker stopped before finishing on every try.",
+    )
+    ids = list(
+        OutboundEmail.objects.needing_sweep(
+            now=now,
+            timeout=_sending_timeout(),
+            grace=timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS),
+        )
+        .order_by("send_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(email_dispatch(email_id=email_id) for email_id in ids)
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def _default_from(kind: str) -> str:
+    if kind == OutboundEmail.Kind.FOLLOW_UP:
+        return settings.FOLLOWUP_FROM_EMAIL
+    return settings.RESULT_FROM_EMAIL
+
+
+def _message_id_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _sending_timeout() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
+
+
+def _clean_headers(headers: dict) -> dict:
+    """Extra headers as plain one-line strings; a line break would let text forge headers."""
+    cleaned = {}
+    for name, value in headers.items():
+        name, value = str(name), str(value)
+        if not name.isascii() or not name.replace("-", "").isalnum():
+            raise ValueError(f"Bad email header name {name!r}")
+        if clean_line(value, max_length=2000) != value.strip():
+            raise ValueError(f"Email header {name} must be one line of text")
+        cleaned[name] = value.strip()
+    return cleaned
+
+
+def _follow_up_refusal(email: OutboundEmail) -> str:
+    """Why a follow-up must not go out now, or "" when it may."""
+    if email.kind != OutboundEmail.Kind.FOLLOW_UP:
+        return ""
+    lead = email.lead
+    if lead.unsubscribed_at:
+        return "Cancelled: the lead unsubscribed."
+    if not lead.consented:
+        return "Cancelled: the lead has not agreed to follow-ups."
+    if not lead.confirmed_at:
+        return "Cancelled: the lead never confirmed their address."
+    return ""
+
+
+def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    headers = {**email.headers, "Message-ID": email.message_id}
+    if email.kind in _TO_LEAD:
+        # RFC 8058 one-click unsubscribe, which Gmail and Yahoo require of bulk senders.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(email.lead_id)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text_body,
+        from_email=email.from_email,
+        to=[email.to_email],
+        headers=headers,
+    )
+    message.attach_alternative(email.html_body, "text/html")
+    return message
+
+
+def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    email.refresh_from_db(fields=["attempts"])
+    if is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        # Back to the queue; claimed_at stays, so the sweeper leaves it to the retry
+        # unless that retry never comes.
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=OutboundEmail.Status.QUEUED, last_error=error
+        )
+        logger.warning("Email %s: temporary failure (%s); will retry", email.pk, error)
+        raise TemporarySendError(error) from exc
+    logger.error("Email %s failed for good: %s", email.pk, error)
+    _finish(email, status=OutboundEmail.Status.FAILED, error=error)
+    return email
+
+
+def _finish(email: OutboundEmail, *, status: str, error: str, sent_at=None) -> None:
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=status, last_error=error, sent_at=sent_at
+    )
+    email.status, email.last_error, email.sent_at = status, error, sent_at

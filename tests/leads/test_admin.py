@@ -1,0 +1,87 @@
+"""What recruiters do in the admin: find leads, change status and owner, resend failed mail."""
+
+import pytest
+from django.core import mail
+
+from leads.models import Lead, OutboundEmail
+from tests.leads.factories import enqueue, make_lead, make_reachable_lead
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lead_list_search_and_filters(admin_client):
+    make_reachable_lead(email="findable@example.com", first_name="Findable")
+    make_lead(email="other@example.com", first_name="Other")
+    html = admin_client.get("/admin/leads/lead/?q=findable").content.decode()
+    assert "findable@example.com" in html and "other@example.com" not in html
+    html = admin_client.get("/admin/leads/lead/?follow_ups=reachable").content.decode()
+    assert "findable@example.com" in html and "other@example.com" not in html
+    for query in ("status__exact=new", "follow_ups=no", "follow_ups=unsubscribed"):
+        assert admin_client.get(f"/admin/leads/lead/?{query}").status_code == 200
+
+
+def test_bulk_status_and_owner_actions(admin_client, admin_user):
+    leads = [make_lead(), make_lead()]
+    ids = [str(lead.pk) for lead in leads]
+    response = admin_client.post(
+        "/admin/leads/lead/", {"action": "mark_contacted", "_selected_action": ids}
+    )
+    assert response.status_code == 302
+    assert set(Lead.objects.values_list("status", flat=True)) == {"contacted"}
+    response = admin_client.post(
+        "/admin/leads/lead/",
+        {"action": "assign_owner", "_selected_action": ids, "owner": admin_user.pk},
+    )
+    assert response.status_code == 302
+    assert set(Lead.objects.values_list("owner", flat=True)) == {admin_user.pk}
+
+
+def test_lead_page_shows_its_emails(admin_client):
+    lead = make_lead()
+    enqueue(lead, subject="Your career-focus result")
+    html = admin_client.get(f"/admin/leads/lead/{lead.pk}/change/").content.decode()
+    assert "Your career-focus result" in html
+    assert "Waiting to send" in html
+
+
+def test_resend_action_sends_failed_emails_only(admin_client, django_capture_on_commit_callbacks):
+    failed = enqueue(make_lead(), dedupe_key="result")
+    OutboundEmail.objects.filter(pk=failed.pk).update(
+        status="failed", last_error="SMTPRecipientsRefused: 550 No such user"
+    )
+    cancelled = enqueue(make_lead(), dedupe_key="result")
+    OutboundEmail.objects.filter(pk=cancelled.pk).update(status="cancelled")
+    listing = admin_client.get("/admin/leads/outboundemail/").content.decode()
+    assert "550 No such user" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/leads/outboundemail/",
+            {"action": "resend", "_selected_action": [failed.pk, cancelled.pk]},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "Sending 1 email(s) again" in html
+    assert "Skipped 1 email(s)" in html
+    assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.get(pk=cancelled.pk).status == "cancelled"
+
+
+def test_email_page_opens_read_only(admin_client):
+    email = enqueue(make_lead())
+    response = admin_client.get(f"/admin/leads/outboundemail/{email.pk}/change/")
+    assert response.status_code == 200
+    assert 'name="subject"' not in response.content.decode()
+
+
+def test_assigning_to_nobody_clears_the_owner_and_junk_is_refused(admin_client, admin_user):
+    lead = make_lead(owner=admin_user)
+    url = "/admin/leads/lead/"
+    admin_client.post(url, {"action": "assign_owner", "_selected_action": [lead.pk], "owner": ""})
+    lead.refresh_from_db()
+    assert lead.owner is None
+    Lead.objects.filter(pk=lead.pk).update(owner=admin_user)
+    admin_client.post(
+        url, {"action": "assign_owner", "_selected_action": [lead.pk], "owner": "abc"}
+    )
+    lead.refresh_from_db()
+    assert lead.owner == admin_user
