@@ -338,9 +338,7 @@ def run(seconds: int, tool: str) -> None:
         wait_until_serving(base_url, gunicorn, workdir / "gunicorn.log")
         paths = {"article page": ARTICLE_PATH, "static file": static_path}
         rows = measure(base_url, paths, seconds, tool, workdir)
-        print(
-            f"Article page came from the Redis page cache: {served_from_redis(redis_process.url)}"
-        )
+        print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
         print_table(rows, tool)
     finally:
         stop_process(gunicorn)
