@@ -1,0 +1,374 @@
+"""`make bench`: how fast is the article page next to a static file of the same size?
+
+The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
+hashed, compressed static files, and a real Redis holding the page cache. Both URLs are
+loaded on loopback with wrk (or a small Python load generator when wrk is missing), and a
+table of requests/s and p50/p95 latency is printed. Everything started here lives in a
+temporary folder and is stopped at the end, also on Ctrl-C or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from site_project import redis_server
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ARTICLE_PATH = "/articles/are-you-career-or-job-focused/"
+PADDING_FILE = "bench/same-size-as-article.txt"
+WORKERS = 2
+CONNECTIONS = 16
+WRK_THREADS = 2
+MAX_SECONDS = 20
+PYTHON_MAX_REQUESTS = 200_000
+
+# wrk's --latency report stops at 50/75/90/99%; this prints p95 too, in one parseable line.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d p50_us=%d p95_us=%d failures=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+@dataclass
+class Result:
+    """What one load run measured."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    failures: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def production_env(workdir: Path, redis_url: str, port: int) -> dict[str, str]:
+    """Settings as production would set them, but pointing at throwaway places."""
+    return os.environ | {
+        "DEBUG": "off",
+        "HTTPS": "off",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "REDIS_URL": redis_url,
+        "CACHE_URL": redis_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command in the production environment; its output on failure."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """A fresh database with the seed article, and static files collected for WhiteNoise."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_initial_content")
+    manage(env, "collectstatic", "--noinput")
+
+
+def rendered_article_size(env: dict[str, str]) -> int:
+    """The article page's size in bytes, rendered by the real settings before gunicorn."""
+    code = (
+        "from django.test import Client\n"
+        f"r = Client(HTTP_HOST='127.0.0.1').get({ARTICLE_PATH!r})\n"
+        "assert r.status_code == 200, r.status_code\n"
+        "print(len(r.content))\n"
+    )
+    return int(manage(env, "shell", "--no-imports", "-c", code).split()[-1])
+
+
+def write_padding_file(static_root: Path, size: int) -> str:
+    """A text file exactly as big as the article page, so both move the same bytes.
+
+    WhiteNoise reads STATIC_ROOT when gunicorn starts, so the file is served like every
+    collected file. wrk asks for no compression, so both responses are sent as they are.
+    """
+    line = b"This file is as large as the article page, so make bench compares like with like.\n"
+    path = static_root / PADDING_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((line * (size // len(line) + 1))[:size])
+    return "/static/" + PADDING_FILE
+
+
+def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+    """gunicorn on loopback, in its own session so Ctrl-C reaches us, not it, first."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "site_project.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            str(workdir / "gunicorn.log"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """One plain GET, as a visitor's first request would be."""
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read()
+
+
+def wait_until_serving(base_url: str, process: subprocess.Popen, log: Path) -> None:
+    """Block until gunicorn answers, or fail with its log if it dies or takes too long."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log.read_text(errors='replace')}")
+        try:
+            if fetch(base_url + "/robots.txt")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not answer within 30 seconds")
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Ask politely, then insist: nothing we started may outlive the benchmark."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def load_with_wrk(url: str, seconds: int, script: Path) -> Result:
+    """Debian's wrk: a C load generator, so the client is not the bottleneck."""
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+    ]
+    done = subprocess.run(  # noqa: S603 - wrk from PATH with our arguments
+        command, capture_output=True, text=True, timeout=seconds + 30, check=True
+    )
+    match = re.search(r"^BENCH (.*)$", done.stdout, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"Could not read wrk's output:\n{done.stdout}{done.stderr}")
+    figures = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    return Result(
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        p50_ms=figures["p50_us"] / 1000,
+        p95_ms=figures["p95_us"] / 1000,
+        failures=figures["failures"],
+    )
+
+
+def percentile(sorted_values: list[float], percent: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, round(percent / 100 * len(sorted_values)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def load_with_python(url: str, seconds: int) -> Result:
+    """A fallback when wrk is missing: threads with their own connections, bounded in
+    time and count. Python is a slower client, so compare the ratio, not raw figures."""
+    parsed = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal failures
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=5)
+        mine, bad = [], 0
+        while time.monotonic() < deadline and len(latencies) + len(mine) < PYTHON_MAX_REQUESTS:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", parsed.path)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    connection.close()  # reopened by the next request
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+            mine.append(time.perf_counter() - started)
+            bad += not ok
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            failures += bad
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 10)
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return Result(
+        requests=len(latencies),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p95_ms=percentile(latencies, 95) * 1000,
+        failures=failures,
+    )
+
+
+def print_table(rows: dict[str, tuple[Result, int]], tool: str) -> None:
+    """The figures side by side, and the article's throughput as a share of static's."""
+    print(f"\nLoad: {tool}, {CONNECTIONS} connections; gunicorn with {WORKERS} sync workers")
+    print(f"{'':<16}{'requests/s':>12}{'p50 ms':>10}{'p95 ms':>10}{'bytes':>9}{'failed':>8}")
+    for label, (result, size) in rows.items():
+        print(
+            f"{label:<16}{result.per_second:>12.1f}{result.p50_ms:>10.2f}"
+            f"{result.p95_ms:>10.2f}{size:>9}{result.failures:>8}"
+        )
+    (article, _), (static, _) = rows.values()
+
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}x" if b else "n/a"
+
+    print(
+        f"article/static: {ratio(article.per_second, static.per_second)} requests/s, "
+        f"{ratio(article.p50_ms, static.p50_ms)} p50, {ratio(article.p95_ms, static.p95_ms)} p95"
+    )
+
+
+def served_from_redis(redis_url: str) -> bool:
+    """True when the article page sits in the real Redis page cache."""
+    return bool(redis.Redis.from_url(redis_url).keys("*articles:page:*"))
+
+
+def measure(base_url: str, paths: dict[str, str], seconds: int, tool: str, workdir: Path):
+    """Check each URL answers 200, then load them one after the other."""
+    sizes = {}
+    for label, path in paths.items():
+        status, body = fetch(base_url + path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        sizes[label] = len(body)
+    script = workdir / "summary.lua"
+    script.write_text(WRK_SCRIPT)
+    rows = {}
+    for label, path in paths.items():
+        print(f"Loading {path} for {seconds}s with {tool}")
+        if tool == "wrk":
+            result = load_with_wrk(base_url + path, seconds, script)
+        else:
+            result = load_with_python(base_url + path, seconds)
+        rows[label] = (result, sizes[label])
+    return rows
+
+
+def run(seconds: int, tool: str) -> None:
+    """Set up, measure, print; stop everything and delete the folder whatever happens."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    redis_process = gunicorn = None
+    try:
+        (workdir / "redis").mkdir()
+        redis_process = redis_server.start(workdir=str(workdir / "redis"))
+        port = redis_server.free_port()
+        env = production_env(workdir, redis_process.url, port)
+        print(f"Preparing the site in {workdir} (migrate, initial content, collectstatic)")
+        prepare_site(env)
+        static_path = write_padding_file(workdir / "static", rendered_article_size(env))
+
+        base_url = f"http://127.0.0.1:{port}"
+        gunicorn = start_gunicorn(env, port, workdir)
+        wait_until_serving(base_url, gunicorn, workdir / "gunicorn.log")
+        paths = {"article page": ARTICLE_PATH, "static file": static_path}
+        rows = measure(base_url, paths, seconds, tool, workdir)
+        print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
+        print_table(rows, tool)
+    finally:
+        stop_process(gunicorn)
+        if redis_process is not None:
+            redis_process.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--seconds", type=int, default=10, help=f"per URL (1 to {MAX_SECONDS}; default 10)"
+    )
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args(argv)
+    seconds = min(max(args.seconds, 1), MAX_SECONDS)
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if shutil.which("wrk") else "python"
+
+    # Ctrl-C and a plain `kill` both clean up (SIGINT may arrive ignored from a parent).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        run(seconds, tool)
+    except KeyboardInterrupt:
+        print("\nInterrupted; everything started has been stopped.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

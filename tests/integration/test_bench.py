@@ -1,0 +1,50 @@
+"""`make bench` keeps working: a one-second run starts everything, measures, and cleans up."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_project.bench import percentile, write_padding_file
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_padding_file_has_exactly_the_size_asked_for(tmp_path):
+    url = write_padding_file(tmp_path, 7034)
+    assert url == "/static/bench/same-size-as-article.txt"
+    assert (tmp_path / "bench" / "same-size-as-article.txt").stat().st_size == 7034
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 95) == 95.0
+    assert percentile([3.0], 95) == 3.0
+    assert percentile([], 95) == 0.0
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("tool", ["auto", "python"])
+def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "site_project.bench", "--seconds", "1", "--tool", tool],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Redis page cache holds the article page: True" in done.stdout
+    for label in ("article page", "static file"):
+        row = re.search(
+            rf"^{label}\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)$", done.stdout, re.M
+        )
+        assert row, done.stdout
+        requests_per_second, size, failed = float(row[1]), int(row[2]), int(row[3])
+        assert requests_per_second > 0 and size > 1000 and failed == 0
+    workdir = re.search(r"Preparing the site in (\S+)", done.stdout)[1]
+    assert not Path(workdir).exists()
