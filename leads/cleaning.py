@@ -8,15 +8,22 @@ from django.core.validators import validate_email
 
 # Cc: control characters (newlines, tabs, NUL, escape); Zl/Zp: Unicode line breaks.
 _DROPPED_CATEGORIES = {"Cc", "Zl", "Zp"}
+# Cf: invisible format characters such as bidi overrides, which can make a subject line
+# read backwards; Cs/Co/Cn: surrogates, private use, unassigned.
+_INVISIBLE_CATEGORIES = {"Cf", "Cs", "Co", "Cn"}
+_JOINERS = {"\u200c", "\u200d"}  # format characters that some scripts need in names
 
 
 def clean_line(value: object, *, max_length: int) -> str:
-    """One line of text: control characters and line breaks become spaces, runs collapse."""
-    text = "" if value is None else str(value)
-    text = "".join(
-        " " if unicodedata.category(char) in _DROPPED_CATEGORIES else char for char in text
-    )
-    return " ".join(text.split())[:max_length].strip()
+    """One line of text: line breaks and controls become spaces, invisible characters go."""
+    kept = []
+    for char in "" if value is None else str(value):
+        category = unicodedata.category(char)
+        if category in _DROPPED_CATEGORIES:
+            kept.append(" ")
+        elif char in _JOINERS or category not in _INVISIBLE_CATEGORIES:
+            kept.append(char)
+    return " ".join("".join(kept).split())[:max_length].strip()
 
 
 def normalise_email(value: object) -> str:

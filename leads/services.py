@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from .cleaning import clean_ip, clean_line, normalise_email
@@ -116,6 +118,22 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
         )
     lead.refresh_from_db()
     return lead
+
+
+def lead_notify_team(*, lead: Lead) -> OutboundEmail:
+    """Tell the recruiting team about a new lead, once per lead, in the caller's transaction."""
+    context = {
+        "lead": lead,
+        "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
+    }
+    return email_enqueue(
+        lead=lead,
+        kind=OutboundEmail.Kind.NOTIFICATION,
+        dedupe_key="team-new-lead",
+        subject=f"New lead: {lead.first_name} ({lead.email})",
+        html_body=render_to_string("emails/lead_notification.html", context),
+        text_body=render_to_string("emails/lead_notification.txt", context),
+    )
 
 
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:

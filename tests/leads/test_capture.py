@@ -50,6 +50,8 @@ def test_case_variants_cannot_make_a_second_lead_even_bypassing_the_service():
         ("Ana\r\nBcc: victim@example.com", "Ana Bcc: victim@example.com"),
         ("  Ana\t\x00\x1b[31m  ", "Ana [31m"),
         ("Ana\u2028Maria\u0085", "Ana Maria"),
+        ("Ana\u202egnp.exe", "Anagnp.exe"),  # a bidi override would reverse the text
+        ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # joiners stay
     ],
 )
 def test_names_lose_control_characters_and_line_breaks(raw, expected):

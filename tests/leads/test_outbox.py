@@ -289,3 +289,23 @@ def test_sweeper_gives_up_on_a_row_that_crashed_its_worker_every_time(settings):
 def test_a_missing_or_overlong_dedupe_key_is_a_caller_bug(key):
     with pytest.raises(ValueError):
         enqueue(make_lead(), dedupe_key=key)
+
+
+def test_the_team_hears_about_a_new_lead_once(django_capture_on_commit_callbacks, settings):
+    from leads.services import lead_notify_team
+
+    settings.RECRUITING_TEAM_EMAIL = "team@example.com"
+    lead = make_lead(
+        first_name="Ana", email="ana@example.com", current_role="Installer <PV>", consented=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = lead_notify_team(lead=lead)
+        again = lead_notify_team(lead=lead)
+    assert first.pk == again.pk
+    [message] = mail.outbox
+    assert message.to == ["team@example.com"]
+    assert message.subject == "New lead: Ana (ana@example.com)"
+    assert "Current role: Installer <PV>" in message.body
+    assert f"https://careers.example.com/admin/leads/lead/{lead.pk}/change/" in message.body
+    html = message.alternatives[0].content
+    assert "Installer &lt;PV&gt;" in html
