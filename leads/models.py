@@ -63,6 +63,14 @@ class Lead(models.Model):
     utm_term = models.CharField("campaign term", max_length=200, blank=True)
     utm_content = models.CharField("campaign content", max_length=200, blank=True)
 
+    segment = models.CharField(
+        "latest result",
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="The result of the lead's latest assessment (its band), which decides "
+        "which follow-up emails fit.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -56,12 +56,14 @@ def lead_capture(
     consent_text: str,
     ip_address: str | None,
     source: dict,
+    segment: str = "",
 ) -> Lead:
     """Create the lead, or update the one with this address (a returning visitor).
 
     The first visit's source is kept (first-touch attribution). Consent is recorded with
     its time, wording and IP; not ticking the box again does not withdraw earlier consent
-    (unsubscribing does). Raises ValidationError for a bad address or an empty name.
+    (unsubscribing does). `segment` is the latest result (a band title), kept for
+    choosing follow-ups. Raises ValidationError for a bad address or an empty name.
     """
     email = normalise_email(email)
     name = clean_line(first_name, max_length=Lead._meta.get_field("first_name").max_length)
@@ -79,6 +81,8 @@ def lead_capture(
         if not created:
             lead.first_name = name
             lead.current_role = role or lead.current_role
+        if segment:
+            lead.segment = clean_line(segment, max_length=100)
         if consent_follow_ups:
             _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
         lead.save()

@@ -61,3 +61,19 @@ def test_email_without_a_lead_has_no_unsubscribe_link(email_templates):
     rendered = email_render(template="sample", context={"name": "team"}, lead=None)
     assert "Unsubscribe" not in rendered.html_body
     assert "Unsubscribe" not in rendered.text_body
+
+
+def test_lead_capture_keeps_the_latest_result_as_segment():
+    lead = _lead()
+    assert lead.segment == ""
+    again = lead_capture(
+        email="ana@example.com",
+        first_name="Ana",
+        consent_follow_ups=False,
+        consent_text="",
+        ip_address=None,
+        source={},
+        segment="Career\nfocused",
+    )
+    assert again.pk == lead.pk
+    assert again.segment == "Career focused"
