@@ -199,3 +199,12 @@ def test_privacy_notice_is_linked_from_every_page(client):
     notice = client.get("/privacy/")
     assert notice.status_code == 200
     assert "Your rights" in notice.content.decode()
+
+
+def test_favicon_is_served_by_the_site(client):
+    html = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    assert '<link rel="canonical" href="https://careers.example.com/">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
