@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from articles import views as article_views
 from articles.sitemaps import ArticleSitemap, PageSitemap
@@ -22,8 +20,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("theme.css", views.theme_stylesheet, name="theme_css"),
-    # Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
 ]
 
 if settings.SERVE_MEDIA:
