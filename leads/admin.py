@@ -1,16 +1,78 @@
 """The lead admin, where recruiters work their leads, and the outbox, where staff resend mail."""
 
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
-from .models import Lead, OutboundEmail
-from .services import email_resend, leads_assign, leads_set_status
+from .models import FollowUpStep, Lead, OutboundEmail
+from .services import email_resend, follow_up_step_delete, leads_assign, leads_set_status
+
+logger = logging.getLogger(__name__)
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    """The results staff can aim a step at, from the callable LEADS_SEGMENT_CHOICES names.
+
+    If it can't be loaded, the results leads already have are offered instead.
+    """
+    try:
+        return list(import_string(settings.LEADS_SEGMENT_CHOICES)())
+    except Exception:
+        logger.exception("LEADS_SEGMENT_CHOICES could not be loaded; using the leads' results")
+        segments = Lead.objects.exclude(segment="").order_by("segment")
+        return [(s, s) for s in segments.values_list("segment", flat=True).distinct()]
+
+
+class FollowUpStepForm(forms.ModelForm):
+    segments = forms.MultipleChoiceField(
+        label="Results it goes to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick the quiz results this email suits. Tick none to send it to everyone.",
+    )
+
+    class Meta:
+        model = FollowUpStep
+        fields = ("order", "subject", "body", "delay_days", "segments", "is_active")
+        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = segment_choices()
+        known = {value for value, _ in choices}
+        # A band renamed since the step was saved stays visible, so saving never drops it.
+        stale = [(v, f"{v} (no such result any more)") for v in self.initial.get("segments") or []]
+        self.fields["segments"].choices = choices + [c for c in stale if c[0] not in known]
+
+
+@admin.register(FollowUpStep)
+class FollowUpStepAdmin(admin.ModelAdmin):
+    form = FollowUpStepForm
+    list_display = ("order", "subject", "delay_days", "audience_display", "is_active")
+    list_display_links = ("subject",)
+    list_editable = ("is_active",)
+    list_filter = ("is_active",)
+
+    @admin.display(description="goes to")
+    def audience_display(self, obj: FollowUpStep) -> str:
+        return ", ".join(obj.segments) if obj.segments else "Everyone"
+
+    # Django's delete (one, or "delete selected") goes through these: waiting copies of the
+    # deleted steps are cancelled, sent ones stay on record.
+    def delete_model(self, request, obj: FollowUpStep) -> None:
+        follow_up_step_delete(steps=FollowUpStep.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset: QuerySet[FollowUpStep]) -> None:
+        follow_up_step_delete(steps=queryset)
 
 
 class LeadActionForm(ActionForm):

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
-from .models import Lead, OutboundEmail
+from .models import FollowUpStep, Lead, OutboundEmail
+from .rendering import RenderedEmail, email_render
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -102,11 +103,18 @@ def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) ->
 
 
 def lead_confirm(*, lead: Lead) -> Lead:
-    """Double opt-in: the mailbox owner clicked the link. The first time is kept."""
-    Lead.objects.filter(pk=lead.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now(), updated_at=timezone.now()
-    )
-    lead.refresh_from_db()
+    """Double opt-in: the mailbox owner clicked the link. The first time is kept.
+
+    Confirming is what starts the follow-up sequence, so it is scheduled here, once.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        confirmed = Lead.objects.filter(pk=lead.pk, confirmed_at__isnull=True).update(
+            confirmed_at=now, updated_at=now
+        )
+        lead.refresh_from_db()
+        if confirmed:
+            follow_ups_schedule(lead=lead)
     return lead
 
 
@@ -140,6 +148,61 @@ def lead_notify_team(*, lead: Lead) -> OutboundEmail:
     )
 
 
+# Follow-ups ------------------------------------------------------------------------------
+
+
+def follow_ups_schedule(*, lead: Lead) -> list[OutboundEmail]:
+    """One waiting row per active step that suits the lead, due `delay_days` after confirming.
+
+    The rows wait in the outbox; the sweeper hands them to a worker when they come due.
+    Running it again adds nothing (one row per step and lead).
+    """
+    if not Lead.objects.reachable().filter(pk=lead.pk).exists():
+        return []
+    return [
+        _follow_up_enqueue(lead=lead, step=step) for step in FollowUpStep.objects.for_lead(lead)
+    ]
+
+
+def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
+    rendered = follow_up_render(step=step, lead=lead)
+    return email_enqueue(
+        lead=lead,
+        kind=OutboundEmail.Kind.FOLLOW_UP,
+        dedupe_key=step.dedupe_key,
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
+        send_at=lead.confirmed_at + timedelta(days=step.delay_days),
+        from_email=settings.FOLLOWUP_FROM_EMAIL,
+        headers={"List-Id": _list_id()},
+        follow_up_step=step,
+    )
+
+
+def follow_up_render(*, step: FollowUpStep, lead: Lead) -> RenderedEmail:
+    return email_render(template="follow_up", context={"step": step}, lead=lead)
+
+
+def follow_up_step_delete(*, steps: QuerySet[FollowUpStep]) -> int:
+    """Delete steps, cancelling their copies still waiting (sent ones stay on record)."""
+    with transaction.atomic():
+        OutboundEmail.objects.filter(follow_up_step__in=steps).pending_follow_ups().filter(
+            status=OutboundEmail.Status.QUEUED
+        ).update(
+            status=OutboundEmail.Status.CANCELLED,
+            last_error="Cancelled: staff deleted this follow-up step.",
+        )
+        deleted, _ = steps.delete()
+    return deleted
+
+
+def _list_id() -> str:
+    """RFC 2919: lets mail clients group, filter and offer to unsubscribe from the sequence."""
+    name = clean_line(f"{settings.FIRM_NAME} career follow-ups", max_length=100)
+    return f"{name} <follow-ups.{_message_id_domain()}>"
+
+
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
     if status not in Lead.Status.values:
         raise ValueError(f"Unknown lead status {status!r}")
@@ -165,6 +228,7 @@ def email_enqueue(
     send_at: datetime | None = None,
     from_email: str | None = None,
     headers: dict | None = None,
+    follow_up_step: FollowUpStep | None = None,
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
 
@@ -197,6 +261,7 @@ def email_enqueue(
         "status": status,
         "last_error": last_error,
         "message_id": make_msgid(domain=_message_id_domain()),
+        "follow_up_step": follow_up_step,
     }
     try:
         with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
@@ -234,11 +299,18 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     )
     if not claimed:
         return None
-    email = OutboundEmail.objects.select_related("lead").get(pk=email_id)
+    email = OutboundEmail.objects.select_related("lead", "follow_up_step").get(pk=email_id)
     refusal = _follow_up_refusal(email)
     if refusal:
         _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
         return email
+    if email.follow_up_step_id:
+        try:
+            _follow_up_refresh(email)
+        except Exception as exc:  # a broken template: staff must see it, not a stuck row
+            logger.exception("Email %s: could not render the follow-up", email.pk)
+            _finish(email, status=OutboundEmail.Status.FAILED, error=f"Rendering failed: {exc}")
+            return email
     if not email.message_id:
         email.message_id = make_msgid(domain=_message_id_domain())
         OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
@@ -338,7 +410,23 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
         return "Cancelled: the lead has not agreed to follow-ups."
     if not lead.confirmed_at:
         return "Cancelled: the lead never confirmed their address."
+    step = email.follow_up_step
+    if step is not None and not step.is_active:
+        return "Cancelled: staff switched this follow-up step off."
+    if step is not None and not step.is_for(lead):
+        return "Cancelled: the lead's latest result is no longer one this step goes to."
     return ""
+
+
+def _follow_up_refresh(email: OutboundEmail) -> None:
+    """Steps not yet sent use the latest text staff saved: render again just before sending."""
+    rendered = follow_up_render(step=email.follow_up_step, lead=email.lead)
+    email.subject = rendered.subject
+    email.html_body = rendered.html_body
+    email.text_body = rendered.text_body
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject, html_body=email.html_body, text_body=email.text_body
+    )
 
 
 def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
