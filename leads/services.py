@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,18 +132,26 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
 
 
 def lead_notify_team(*, lead: Lead) -> OutboundEmail:
-    """Tell the recruiting team about a new lead, once per lead, in the caller's transaction."""
-    context = {
-        "lead": lead,
-        "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
-    }
+    """Tell the recruiting team about a new lead, once per lead, in the caller's transaction.
+
+    Rendered without a reader (lead=None): it goes to the team, so it has no unsubscribe link.
+    """
+    rendered = email_render(
+        template="lead_notification",
+        context={
+            "lead": lead,
+            "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
+            "RECRUITING_TEAM_EMAIL": settings.RECRUITING_TEAM_EMAIL,
+        },
+        lead=None,
+    )
     return email_enqueue(
         lead=lead,
         kind=OutboundEmail.Kind.NOTIFICATION,
         dedupe_key="team-new-lead",
-        subject=f"New lead: {lead.first_name} ({lead.email})",
-        html_body=render_to_string("emails/lead_notification.html", context),
-        text_body=render_to_string("emails/lead_notification.txt", context),
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
     )
 
 
