@@ -1,5 +1,6 @@
 """The lead admin, where recruiters work their leads, and the outbox, where staff resend mail."""
 
+import json
 import logging
 
 from django import forms
@@ -7,14 +8,26 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
+from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
 from .models import FollowUpStep, Lead, OutboundEmail
-from .services import email_resend, follow_up_step_delete, leads_assign, leads_set_status
+from .previews import email_previews
+from .services import (
+    email_resend,
+    follow_up_step_delete,
+    lead_erase,
+    leads_assign,
+    leads_set_status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +70,7 @@ class FollowUpStepForm(forms.ModelForm):
 @admin.register(FollowUpStep)
 class FollowUpStepAdmin(admin.ModelAdmin):
     form = FollowUpStepForm
+    change_list_template = "admin/leads/change_list_with_previews.html"
     list_display = ("order", "subject", "delay_days", "audience_display", "is_active")
     list_display_links = ("subject",)
     list_editable = ("is_active",)
@@ -157,10 +171,15 @@ class LeadAdmin(admin.ModelAdmin):
     search_fields = ("email", "first_name", "current_role")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
+    list_per_page = 100
+    show_full_result_count = False  # one COUNT(*) fewer on a big table
     action_form = LeadActionForm
+    change_list_template = "admin/leads/lead/change_list.html"
     actions = [
         *(_status_action(status) for status in Lead.Status),
         "assign_owner",
+        "export_personal_data",
+        "erase_personal_data",
     ]
     inlines = [EmailInline]
     readonly_fields = (
@@ -181,6 +200,7 @@ class LeadAdmin(admin.ModelAdmin):
         "utm_content",
         "created_at",
         "updated_at",
+        "erased_at",
     )
     fieldsets = (
         (None, {"fields": ("email", "first_name", "current_role")}),
@@ -216,19 +236,106 @@ class LeadAdmin(admin.ModelAdmin):
                 "classes": ("collapse",),
             },
         ),
-        ("Record", {"fields": ("created_at", "updated_at")}),
+        ("Record", {"fields": ("created_at", "updated_at", "erased_at")}),
     )
 
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record
 
+    def has_superuser_permission(self, request) -> bool:
+        """Personal data leaves the site, or is destroyed, only at a superuser's hand."""
+        return request.user.is_active and request.user.is_superuser
+
+    def get_urls(self):
+        extra = [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_csv_view),
+                name="leads_lead_export_csv",
+            ),
+            path(
+                "email-previews/",
+                self.admin_site.admin_view(self.email_previews_view),
+                name="leads_email_previews",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def export_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
+        """The leads the list shows now (its filters, search and order) as CSV, streamed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        leads = self.get_changelist_instance(request).queryset
+        stamp = timezone.now().strftime("%Y-%m-%d-%H%M")
+        return StreamingHttpResponse(
+            leads_csv_lines(leads),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.csv"'},
+        )
+
+    def email_previews_view(self, request: HttpRequest) -> TemplateResponse:
+        """Every email template with sample data, for staff to check before it goes out."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Email previews",
+            "opts": self.model._meta,
+            "previews": email_previews(),
+        }
+        return TemplateResponse(request, "admin/leads/email_previews.html", context)
+
     @admin.display(description="follow-ups")
     def follow_ups_display(self, obj: Lead) -> str:
-        if obj.unsubscribed_at:
-            return "Unsubscribed"
-        if not obj.consented:
-            return "Did not agree"
-        return "Confirmed" if obj.confirmed_at else "Not confirmed yet"
+        return follow_ups_label(obj)
+
+    @admin.action(
+        description="Export the selected person's data as JSON (GDPR request)",
+        permissions=["superuser"],
+    )
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        if not self.has_superuser_permission(request):
+            raise PermissionDenied
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one lead to export.", messages.WARNING)
+            return None
+        lead = queryset.select_related("owner").get()
+        body = json.dumps(lead_personal_data(lead=lead), cls=DjangoJSONEncoder, indent=2)
+        return HttpResponse(
+            body,
+            content_type="application/json; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="lead-{lead.pk}.json"'},
+        )
+
+    @admin.action(
+        description="Erase the selected people's personal data (GDPR request)",
+        permissions=["superuser"],
+    )
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        """Asks first, on a page listing who will be erased; erasing cannot be undone."""
+        if not self.has_superuser_permission(request):
+            raise PermissionDenied
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/leads/lead/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase personal data?",
+                    "opts": self.model._meta,
+                    "leads": queryset,
+                    "action_name": "erase_personal_data",
+                },
+            )
+        count = 0
+        for lead in queryset:
+            lead_erase(lead=lead)
+            count += 1
+        self.message_user(
+            request,
+            f"Erased the personal data of {count} lead(s). Their rows stay, marked erased, "
+            "so counts remain true.",
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.action(description="Assign the selected leads to the chosen recruiter")
     def assign_owner(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
@@ -258,6 +365,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ("to_email", "subject", "lead__email", "lead__first_name")
     date_hierarchy = "send_at"
     list_select_related = ("lead",)
+    change_list_template = "admin/leads/change_list_with_previews.html"
     actions = ["resend"]
     fieldsets = (
         (None, {"fields": ("lead", "kind", "to_email", "from_email", "subject")}),

@@ -17,6 +17,13 @@ class LeadQuerySet(models.QuerySet):
         """Leads we may send follow-ups to: consent given, address confirmed, not unsubscribed."""
         return self.filter(consented=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
+    def past_retention(self, *, now, days: int):
+        """Not erased yet, untouched for `days`, and not a person the firm works with
+        (placed or qualified leads are kept)."""
+        return self.filter(
+            erased_at__isnull=True, updated_at__lt=now - timedelta(days=days)
+        ).exclude(status__in=[Lead.Status.PLACED, Lead.Status.QUALIFIED])
+
 
 class Lead(models.Model):
     class Status(models.TextChoices):

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
@@ -208,6 +210,69 @@ def _list_id() -> str:
     """RFC 2919: lets mail clients group, filter and offer to unsubscribe from the sequence."""
     name = clean_line(f"{settings.FIRM_NAME} career follow-ups", max_length=100)
     return f"{name} <follow-ups.{_message_id_domain()}>"
+
+
+# Personal data (GDPR) ----------------------------------------------------------------------
+
+ERASED_NAME = "(erased)"
+
+
+def lead_erase(*, lead: Lead) -> Lead:
+    """Right to erasure: remove what identifies the person, keep the row for the counts.
+
+    The status, result, consent and confirmation times, campaign and first page stay; the
+    address, name, role, IP, consent wording, notes, referrer and every email's address,
+    subject and bodies go. Waiting emails are cancelled. Other apps erase theirs through
+    LEADS_PERSONAL_DATA_ERASERS. Running it twice is harmless.
+    """
+    now = timezone.now()
+    placeholder = f"erased-{lead.pk}@erased.invalid"  # .invalid: can never be delivered
+    with transaction.atomic():
+        Lead.objects.filter(pk=lead.pk).update(
+            email=placeholder,
+            first_name=ERASED_NAME,
+            current_role="",
+            consent_text="",
+            consent_ip=None,
+            referrer="",
+            utm_term="",
+            utm_content="",
+            notes="",
+            unsubscribed_at=Coalesce(F("unsubscribed_at"), Value(now)),
+            erased_at=Coalesce(F("erased_at"), Value(now)),
+            updated_at=now,
+        )
+        emails = OutboundEmail.objects.filter(lead=lead)
+        emails.update(
+            to_email=placeholder,
+            subject=ERASED_NAME,
+            html_body="",
+            text_body="",
+            headers={},
+            last_error="",
+        )
+        emails.filter(
+            status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+        ).update(
+            status=OutboundEmail.Status.CANCELLED,
+            last_error="Cancelled: the person's data was erased.",
+        )
+        for path in settings.LEADS_PERSONAL_DATA_ERASERS:
+            import_string(path)(lead=lead)
+    lead.refresh_from_db()
+    logger.info("Lead %s: personal data erased", lead.pk)
+    return lead
+
+
+def leads_erase_expired(*, now: datetime | None = None) -> int:
+    """Erase leads past LEAD_RETENTION_DAYS since their last activity (never placed or
+    qualified ones: the firm still works with those people). Returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for lead in Lead.objects.past_retention(now=now, days=settings.LEAD_RETENTION_DAYS).iterator():
+        lead_erase(lead=lead)
+        count += 1
+    return count
 
 
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
