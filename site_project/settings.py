@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG is off unless the run command turns it o
 there is no committed secret. See README.md for every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -153,9 +154,14 @@ MAILERS = {
         backend_override=env.str("EMAIL_BACKEND_OVERRIDE", default=""),
     )
 }
-# Credentials for an email service provider through django-anymail, as JSON, e.g.
-# ANYMAIL='{"AMAZON_SES_CLIENT_PARAMS": {"region_name": "us-east-1"}}'.
-ANYMAIL = env.json("ANYMAIL", default={})
+# An email service provider through django-anymail (EMAIL_BACKEND_OVERRIDE): its settings
+# as JSON in ANYMAIL, e.g. '{"AMAZON_SES_CLIENT_PARAMS": {"region_name": "us-east-1"}}',
+# and/or one variable each, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=... (read as text).
+ANYMAIL = env.json("ANYMAIL", default={}) | {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="careers@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The result email is transactional; follow-ups may come from a separate address, so
