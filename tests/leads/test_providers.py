@@ -62,3 +62,23 @@ def test_the_outbox_sends_through_an_anymail_backend(settings):
     assert message.anymail_status.status == {"sent"}  # went through anymail, not Django's SMTP
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert OutboundEmail.objects.get(pk=email.pk).status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("status", "temporary"),
+    [(429, True), (500, True), (503, True), (400, False), (401, False), (422, False)],
+)
+def test_provider_api_errors_retry_only_when_a_later_try_can_succeed(status, temporary):
+    from anymail.exceptions import AnymailRequestsAPIError
+
+    from leads.mail_errors import is_temporary
+
+    assert is_temporary(AnymailRequestsAPIError("refused", status_code=status)) is temporary
+
+
+def test_a_provider_that_cannot_be_reached_is_retried():
+    from anymail.exceptions import AnymailRequestsAPIError
+
+    from leads.mail_errors import is_temporary
+
+    assert is_temporary(AnymailRequestsAPIError("connection refused")) is True
