@@ -268,11 +268,14 @@ def leads_erase_expired(*, now: datetime | None = None) -> int:
     """Erase leads past LEAD_RETENTION_DAYS since their last activity (never placed or
     qualified ones: the firm still works with those people). Returns how many."""
     now = now or timezone.now()
-    count = 0
-    for lead in Lead.objects.past_retention(now=now, days=settings.LEAD_RETENTION_DAYS).iterator():
-        lead_erase(lead=lead)
-        count += 1
-    return count
+    expired = Lead.objects.past_retention(now=now, days=settings.LEAD_RETENTION_DAYS)
+    # The ids first: erasing changes the rows, and SQLite has no isolation between a
+    # cursor still being read and writes on the same connection.
+    ids = list(expired.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        for lead in list(Lead.objects.filter(pk__in=ids[start : start + 500])):
+            lead_erase(lead=lead)
+    return len(ids)
 
 
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:

@@ -215,16 +215,19 @@ def test_retention_erases_old_unconverted_leads_only(settings):
     settings.LEAD_RETENTION_DAYS = 365
     old = timezone.now() - timedelta(days=400)
     stale = make_lead(email="stale@example.com")
+    others = [make_lead(email=f"stale{n}@example.com") for n in range(3)]
     placed = make_lead(email="placed@example.com", status="placed")
     qualified = make_lead(email="qualified@example.com", status="qualified")
     recent = make_lead(email="recent@example.com")
-    Lead.objects.filter(pk__in=[stale.pk, placed.pk, qualified.pk]).update(updated_at=old)
+    stale_ids = [stale.pk, *(lead.pk for lead in others)]
+    Lead.objects.filter(pk__in=[*stale_ids, placed.pk, qualified.pk]).update(updated_at=old)
 
-    assert erase_expired_leads.delay().get() == 1  # the beat task
+    assert erase_expired_leads.delay().get() == 4  # the beat task
     assert leads_erase_expired() == 0  # nothing left to do the second time
     erased = set(Lead.objects.filter(erased_at__isnull=False).values_list("pk", flat=True))
-    assert erased == {stale.pk}
-    assert Lead.objects.count() == 4
+    assert erased == set(stale_ids)
+    assert Lead.objects.count() == 7
+    assert Lead.objects.get(pk=stale.pk).email == f"erased-{stale.pk}@erased.invalid"
     assert {placed.pk, qualified.pk, recent.pk}.isdisjoint(erased)
 
 
