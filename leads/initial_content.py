@@ -21,7 +21,7 @@ STEPS: list[dict] = [
         "subject": "Build leadership experience before you have the title",
         "body": (
             "A few years ago we spoke with one of the best regional sales people in solar. "
-            "His goal was to lead a sales organisation. But he had been so busy selling that "
+            "His goal was to lead a sales organization. But he had been so busy selling that "
             "he never led anyone, and when his boss left and he decided to move, the best "
             "he could hope for was a sideways step into the same role somewhere else.\n\n"
             "You don't need a new job to avoid that. You can build leadership experience "

@@ -184,7 +184,8 @@ def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
         text_body=rendered.text_body,
         send_at=lead.confirmed_at + timedelta(days=step.delay_days),
         from_email=settings.FOLLOWUP_FROM_EMAIL,
-        headers={"List-Id": _list_id()},
+        # Replies ("yes, let's talk") reach a recruiter, whatever address sends the sequence.
+        headers={"List-Id": _list_id(), "Reply-To": settings.RECRUITING_TEAM_EMAIL},
         follow_up_step=step,
     )
 

@@ -84,6 +84,7 @@ def test_a_lead_who_never_confirms_or_never_agreed_gets_no_follow_ups(settings):
 
 
 def test_a_due_follow_up_goes_out_with_the_text_staff_saved_last(settings, admin_client):
+    settings.RECRUITING_TEAM_EMAIL = "team@example.com"
     settings.LEADS_SEGMENT_CHOICES = "tests.leads.test_follow_ups.fake_segment_choices"
     step = make_step(subject="Old subject", body="Old text.")
     lead = lead_confirm(lead=_captured())
@@ -110,6 +111,7 @@ def test_a_due_follow_up_goes_out_with_the_text_staff_saved_last(settings, admin
     html = message.alternatives[0].content
     assert '<a href="https://example.com/guide"' in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.message()["Reply-To"] == "team@example.com"  # replies reach a recruiter
     row = OutboundEmail.objects.get(kind="follow_up")
     assert row.status == "sent"
     assert row.subject == "How to lead before you have the title"  # the record is true
