@@ -175,19 +175,35 @@ def follow_ups_schedule(*, lead: Lead) -> list[OutboundEmail]:
 
 def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
     rendered = follow_up_render(step=step, lead=lead)
-    return email_enqueue(
+    send_at = lead.confirmed_at + timedelta(days=step.delay_days)
+    email = email_enqueue(
         lead=lead,
         kind=OutboundEmail.Kind.FOLLOW_UP,
         dedupe_key=step.dedupe_key,
         subject=rendered.subject,
         html_body=rendered.html_body,
         text_body=rendered.text_body,
-        send_at=lead.confirmed_at + timedelta(days=step.delay_days),
+        send_at=send_at,
         from_email=settings.FOLLOWUP_FROM_EMAIL,
         # Replies ("yes, let's talk") reach a recruiter, whatever address sends the sequence.
         headers={"List-Id": _list_id(), "Reply-To": settings.RECRUITING_TEAM_EMAIL},
         follow_up_step=step,
     )
+    if email.status == OutboundEmail.Status.CANCELLED and email.sent_at is None:
+        # They unsubscribed, then asked and confirmed again: the unsent step starts over.
+        revived = OutboundEmail.objects.filter(
+            pk=email.pk, status=OutboundEmail.Status.CANCELLED
+        ).update(
+            status=OutboundEmail.Status.QUEUED,
+            send_at=send_at,
+            attempts=0,
+            claimed_at=None,
+            last_error="",
+        )
+        if revived and send_at <= timezone.now():
+            transaction.on_commit(partial(email_dispatch, email_id=email.pk))
+        email.refresh_from_db()
+    return email
 
 
 def follow_up_render(*, step: FollowUpStep, lead: Lead) -> RenderedEmail:

@@ -168,3 +168,21 @@ def test_a_broken_segment_setting_falls_back_to_the_leads_results(settings, admi
     make_lead(segment="Balanced")
     html = admin_client.get("/admin/leads/followupstep/add/").content.decode()
     assert 'value="Balanced"' in html
+
+
+def test_asking_again_after_unsubscribing_restarts_only_the_unsent_steps(settings):
+    sent_step = make_step(order=1, delay_days=1, subject="Already sent")
+    make_step(order=2, delay_days=5, subject="Not sent yet")
+    lead = lead_confirm(lead=_captured())
+    sent = OutboundEmail.objects.get(follow_up_step=sent_step)
+    OutboundEmail.objects.filter(pk=sent.pk).update(status="sent", sent_at=timezone.now())
+    lead_unsubscribe(lead=lead)
+    assert OutboundEmail.objects.get(subject="Not sent yet").status == "cancelled"
+
+    lead = lead_confirm(lead=_captured())  # ticked the box again, then confirmed again
+    rows = {row.subject: row for row in OutboundEmail.objects.filter(lead=lead)}
+    assert rows["Already sent"].status == "sent"
+    assert rows["Not sent yet"].status == "queued"
+    assert rows["Not sent yet"].send_at == lead.confirmed_at + timedelta(days=5)
+    _send_due(settings)
+    assert [message.subject for message in mail.outbox] == ["Not sent yet"]
