@@ -10,7 +10,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -71,14 +71,41 @@ class FollowUpStepForm(forms.ModelForm):
 class FollowUpStepAdmin(admin.ModelAdmin):
     form = FollowUpStepForm
     change_list_template = "admin/leads/change_list_with_previews.html"
-    list_display = ("order", "subject", "delay_days", "audience_display", "is_active")
+    list_display = (
+        "order",
+        "subject",
+        "delay_days",
+        "audience_display",
+        "waiting_display",
+        "sent_display",
+        "is_active",
+    )
     list_display_links = ("subject",)
     list_editable = ("is_active",)
     list_filter = ("is_active",)
 
+    def get_queryset(self, request):
+        # How many copies wait and went out, counted in the list's one query.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                waiting=Count("emails", filter=Q(emails__status=OutboundEmail.Status.QUEUED)),
+                sent=Count("emails", filter=Q(emails__status=OutboundEmail.Status.SENT)),
+            )
+        )
+
     @admin.display(description="goes to")
     def audience_display(self, obj: FollowUpStep) -> str:
         return ", ".join(obj.segments) if obj.segments else "Everyone"
+
+    @admin.display(description="waiting", ordering="waiting")
+    def waiting_display(self, obj: FollowUpStep) -> int:
+        return obj.waiting
+
+    @admin.display(description="sent", ordering="sent")
+    def sent_display(self, obj: FollowUpStep) -> int:
+        return obj.sent
 
     # Django's delete (one, or "delete selected") goes through these: waiting copies of the
     # deleted steps are cancelled, sent ones stay on record.
@@ -388,7 +415,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         (
             "Technical",
             {
-                "fields": ("dedupe_key", "headers", "claimed_at", "created_at"),
+                "fields": (
+                    "follow_up_step",
+                    "dedupe_key",
+                    "headers",
+                    "claimed_at",
+                    "created_at",
+                ),
                 "classes": ("collapse",),
             },
         ),

@@ -163,6 +163,19 @@ def test_step_admin_offers_the_results_from_the_setting(settings, admin_client):
     assert "Everyone" in listing
 
 
+def test_step_list_counts_waiting_and_sent_copies(admin_client):
+    step = make_step(subject="Counted")
+    for n in range(3):
+        lead_confirm(lead=make_lead(consented=True, email=f"c{n}@example.com"))
+    OutboundEmail.objects.filter(lead__email="c0@example.com").update(status="sent")
+    response = admin_client.get("/admin/leads/followupstep/")
+    row = response.context["cl"].result_list.get(pk=step.pk)
+    assert (row.waiting, row.sent) == (2, 1)
+    email = OutboundEmail.objects.filter(follow_up_step=step).first()
+    page = admin_client.get(f"/admin/leads/outboundemail/{email.pk}/change/").content.decode()
+    assert "1. Counted" in page  # the step it came from
+
+
 def test_a_broken_segment_setting_falls_back_to_the_leads_results(settings, admin_client):
     settings.LEADS_SEGMENT_CHOICES = "no.such.module.choices"
     make_lead(segment="Balanced")
