@@ -1,16 +1,119 @@
 """The lead admin, where recruiters work their leads, and the outbox, where staff resend mail."""
 
+import json
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
-from .models import Lead, OutboundEmail
-from .services import email_resend, leads_assign, leads_set_status
+from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
+from .models import FollowUpStep, Lead, OutboundEmail
+from .previews import email_previews
+from .services import (
+    email_resend,
+    follow_up_step_delete,
+    lead_erase,
+    leads_assign,
+    leads_set_status,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    """The results staff can aim a step at, from the callable LEADS_SEGMENT_CHOICES names.
+
+    If it can't be loaded, the results leads already have are offered instead.
+    """
+    try:
+        return list(import_string(settings.LEADS_SEGMENT_CHOICES)())
+    except Exception:
+        logger.exception("LEADS_SEGMENT_CHOICES could not be loaded; using the leads' results")
+        segments = Lead.objects.exclude(segment="").order_by("segment")
+        return [(s, s) for s in segments.values_list("segment", flat=True).distinct()]
+
+
+class FollowUpStepForm(forms.ModelForm):
+    segments = forms.MultipleChoiceField(
+        label="Results it goes to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick the quiz results this email suits. Tick none to send it to everyone.",
+    )
+
+    class Meta:
+        model = FollowUpStep
+        fields = ("order", "subject", "body", "delay_days", "segments", "is_active")
+        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = segment_choices()
+        known = {value for value, _ in choices}
+        # A band renamed since the step was saved stays visible, so saving never drops it.
+        stale = [(v, f"{v} (no such result any more)") for v in self.initial.get("segments") or []]
+        self.fields["segments"].choices = choices + [c for c in stale if c[0] not in known]
+
+
+@admin.register(FollowUpStep)
+class FollowUpStepAdmin(admin.ModelAdmin):
+    form = FollowUpStepForm
+    change_list_template = "admin/leads/change_list_with_previews.html"
+    list_display = (
+        "order",
+        "subject",
+        "delay_days",
+        "audience_display",
+        "waiting_display",
+        "sent_display",
+        "is_active",
+    )
+    list_display_links = ("subject",)
+    list_editable = ("is_active",)
+    list_filter = ("is_active",)
+
+    def get_queryset(self, request):
+        # How many copies wait and went out, counted in the list's one query.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                waiting=Count("emails", filter=Q(emails__status=OutboundEmail.Status.QUEUED)),
+                sent=Count("emails", filter=Q(emails__status=OutboundEmail.Status.SENT)),
+            )
+        )
+
+    @admin.display(description="goes to")
+    def audience_display(self, obj: FollowUpStep) -> str:
+        return ", ".join(obj.segments) if obj.segments else "Everyone"
+
+    @admin.display(description="waiting", ordering="waiting")
+    def waiting_display(self, obj: FollowUpStep) -> int:
+        return obj.waiting
+
+    @admin.display(description="sent", ordering="sent")
+    def sent_display(self, obj: FollowUpStep) -> int:
+        return obj.sent
+
+    # Django's delete (one, or "delete selected") goes through these: waiting copies of the
+    # deleted steps are cancelled, sent ones stay on record.
+    def delete_model(self, request, obj: FollowUpStep) -> None:
+        follow_up_step_delete(steps=FollowUpStep.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset: QuerySet[FollowUpStep]) -> None:
+        follow_up_step_delete(steps=queryset)
 
 
 class LeadActionForm(ActionForm):
@@ -95,10 +198,15 @@ class LeadAdmin(admin.ModelAdmin):
     search_fields = ("email", "first_name", "current_role")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
+    list_per_page = 100
+    show_full_result_count = False  # one COUNT(*) fewer on a big table
     action_form = LeadActionForm
+    change_list_template = "admin/leads/lead/change_list.html"
     actions = [
         *(_status_action(status) for status in Lead.Status),
         "assign_owner",
+        "export_personal_data",
+        "erase_personal_data",
     ]
     inlines = [EmailInline]
     readonly_fields = (
@@ -119,6 +227,7 @@ class LeadAdmin(admin.ModelAdmin):
         "utm_content",
         "created_at",
         "updated_at",
+        "erased_at",
     )
     fieldsets = (
         (None, {"fields": ("email", "first_name", "current_role")}),
@@ -154,19 +263,106 @@ class LeadAdmin(admin.ModelAdmin):
                 "classes": ("collapse",),
             },
         ),
-        ("Record", {"fields": ("created_at", "updated_at")}),
+        ("Record", {"fields": ("created_at", "updated_at", "erased_at")}),
     )
 
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record
 
+    def has_superuser_permission(self, request) -> bool:
+        """Personal data leaves the site, or is destroyed, only at a superuser's hand."""
+        return request.user.is_active and request.user.is_superuser
+
+    def get_urls(self):
+        extra = [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_csv_view),
+                name="leads_lead_export_csv",
+            ),
+            path(
+                "email-previews/",
+                self.admin_site.admin_view(self.email_previews_view),
+                name="leads_email_previews",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def export_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
+        """The leads the list shows now (its filters, search and order) as CSV, streamed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        leads = self.get_changelist_instance(request).queryset
+        stamp = timezone.now().strftime("%Y-%m-%d-%H%M")
+        return StreamingHttpResponse(
+            leads_csv_lines(leads),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.csv"'},
+        )
+
+    def email_previews_view(self, request: HttpRequest) -> TemplateResponse:
+        """Every email template with sample data, for staff to check before it goes out."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Email previews",
+            "opts": self.model._meta,
+            "previews": email_previews(),
+        }
+        return TemplateResponse(request, "admin/leads/email_previews.html", context)
+
     @admin.display(description="follow-ups")
     def follow_ups_display(self, obj: Lead) -> str:
-        if obj.unsubscribed_at:
-            return "Unsubscribed"
-        if not obj.consented:
-            return "Did not agree"
-        return "Confirmed" if obj.confirmed_at else "Not confirmed yet"
+        return follow_ups_label(obj)
+
+    @admin.action(
+        description="Export the selected person's data as JSON (GDPR request)",
+        permissions=["superuser"],
+    )
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        if not self.has_superuser_permission(request):
+            raise PermissionDenied
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one lead to export.", messages.WARNING)
+            return None
+        lead = queryset.select_related("owner").get()
+        body = json.dumps(lead_personal_data(lead=lead), cls=DjangoJSONEncoder, indent=2)
+        return HttpResponse(
+            body,
+            content_type="application/json; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="lead-{lead.pk}.json"'},
+        )
+
+    @admin.action(
+        description="Erase the selected people's personal data (GDPR request)",
+        permissions=["superuser"],
+    )
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        """Asks first, on a page listing who will be erased; erasing cannot be undone."""
+        if not self.has_superuser_permission(request):
+            raise PermissionDenied
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/leads/lead/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase personal data?",
+                    "opts": self.model._meta,
+                    "leads": queryset,
+                    "action_name": "erase_personal_data",
+                },
+            )
+        count = 0
+        for lead in queryset:
+            lead_erase(lead=lead)
+            count += 1
+        self.message_user(
+            request,
+            f"Erased the personal data of {count} lead(s). Their rows stay, marked erased, "
+            "so counts remain true.",
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.action(description="Assign the selected leads to the chosen recruiter")
     def assign_owner(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
@@ -196,6 +392,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ("to_email", "subject", "lead__email", "lead__first_name")
     date_hierarchy = "send_at"
     list_select_related = ("lead",)
+    change_list_template = "admin/leads/change_list_with_previews.html"
     actions = ["resend"]
     fieldsets = (
         (None, {"fields": ("lead", "kind", "to_email", "from_email", "subject")}),
@@ -218,7 +415,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         (
             "Technical",
             {
-                "fields": ("dedupe_key", "headers", "claimed_at", "created_at"),
+                "fields": (
+                    "follow_up_step",
+                    "dedupe_key",
+                    "headers",
+                    "claimed_at",
+                    "created_at",
+                ),
                 "classes": ("collapse",),
             },
         ),

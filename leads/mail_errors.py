@@ -9,6 +9,11 @@ class TemporarySendError(Exception):
 
 def is_temporary(exc: BaseException) -> bool:
     """True for errors a later retry can fix; False for permanent refusals (5xx) and bugs."""
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        # An email provider's HTTP API (django-anymail): rate limits and server trouble pass,
+        # a refused request (bad key, bad address) will be refused again.
+        return status == 429 or status >= 500
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)

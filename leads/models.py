@@ -17,6 +17,13 @@ class LeadQuerySet(models.QuerySet):
         """Leads we may send follow-ups to: consent given, address confirmed, not unsubscribed."""
         return self.filter(consented=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
+    def past_retention(self, *, now, days: int):
+        """Not erased yet, untouched for `days`, and not a person the firm works with
+        (placed or qualified leads are kept)."""
+        return self.filter(
+            erased_at__isnull=True, updated_at__lt=now - timedelta(days=days)
+        ).exclude(status__in=[Lead.Status.PLACED, Lead.Status.QUALIFIED])
+
 
 class Lead(models.Model):
     class Status(models.TextChoices):
@@ -81,6 +88,13 @@ class Lead(models.Model):
         help_text="The recruiter looking after this person.",
     )
     notes = models.TextField(blank=True, help_text="Private notes for the recruiting team.")
+    erased_at = models.DateTimeField(
+        "personal data erased at",
+        null=True,
+        blank=True,
+        help_text="Set when the person's data was erased (on request, or after the retention "
+        "period). The row stays so counts and statistics remain true.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +113,61 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} <{self.email}>"
+
+
+class FollowUpStepQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_lead(self, lead: Lead) -> list["FollowUpStep"]:
+        """Active steps whose audience includes the lead's latest result, in order."""
+        return [step for step in self.active().order_by("order", "pk") if step.is_for(lead)]
+
+
+class FollowUpStep(models.Model):
+    """One email of the follow-up sequence, written by staff in the admin."""
+
+    order = models.PositiveSmallIntegerField(
+        default=1, help_text="Lower numbers first; only used to list the steps."
+    )
+    delay_days = models.PositiveSmallIntegerField(
+        "days after confirming",
+        default=3,
+        help_text="Sent this many days after the person confirmed their address.",
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Plain text. A blank line starts a new paragraph; web addresses become "
+        "links. “Hi <first name>,” and the footer are added for you."
+    )
+    segments = models.JSONField(
+        "results it goes to",
+        default=list,
+        blank=True,
+        help_text="The quiz results (bands) this email suits. None ticked: everyone.",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Inactive steps are not scheduled, and waiting copies of them are not sent.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpStepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "follow-up email"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.subject}"
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"follow-up-{self.pk}"
+
+    def is_for(self, lead: Lead) -> bool:
+        return not self.segments or lead.segment in self.segments
 
 
 class OutboundEmailQuerySet(models.QuerySet):
@@ -157,6 +226,14 @@ class OutboundEmail(models.Model):
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    follow_up_step = models.ForeignKey(
+        FollowUpStep,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        help_text="For follow-ups: the step whose latest text is sent.",
+    )
     dedupe_key = models.CharField(
         max_length=100,
         help_text="Names the message (e.g. “result” or “follow-up-2”), so it is never made twice.",

@@ -13,14 +13,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
-from django.template.loader import render_to_string
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
-from .models import Lead, OutboundEmail
+from .models import FollowUpStep, Lead, OutboundEmail
+from .rendering import RenderedEmail, email_render
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -102,11 +104,18 @@ def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) ->
 
 
 def lead_confirm(*, lead: Lead) -> Lead:
-    """Double opt-in: the mailbox owner clicked the link. The first time is kept."""
-    Lead.objects.filter(pk=lead.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now(), updated_at=timezone.now()
-    )
-    lead.refresh_from_db()
+    """Double opt-in: the mailbox owner clicked the link. The first time is kept.
+
+    Confirming is what starts the follow-up sequence, so it is scheduled here, once.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        confirmed = Lead.objects.filter(pk=lead.pk, confirmed_at__isnull=True).update(
+            confirmed_at=now, updated_at=now
+        )
+        lead.refresh_from_db()
+        if confirmed:
+            follow_ups_schedule(lead=lead)
     return lead
 
 
@@ -125,19 +134,165 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
 
 
 def lead_notify_team(*, lead: Lead) -> OutboundEmail:
-    """Tell the recruiting team about a new lead, once per lead, in the caller's transaction."""
-    context = {
-        "lead": lead,
-        "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
-    }
+    """Tell the recruiting team about a new lead, once per lead, in the caller's transaction.
+
+    Rendered without a reader (lead=None): it goes to the team, so it has no unsubscribe link.
+    """
+    rendered = email_render(
+        template="lead_notification",
+        context={
+            "lead": lead,
+            "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
+            "RECRUITING_TEAM_EMAIL": settings.RECRUITING_TEAM_EMAIL,
+        },
+        lead=None,
+    )
     return email_enqueue(
         lead=lead,
         kind=OutboundEmail.Kind.NOTIFICATION,
         dedupe_key="team-new-lead",
-        subject=f"New lead: {lead.first_name} ({lead.email})",
-        html_body=render_to_string("emails/lead_notification.html", context),
-        text_body=render_to_string("emails/lead_notification.txt", context),
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
     )
+
+
+# Follow-ups ------------------------------------------------------------------------------
+
+
+def follow_ups_schedule(*, lead: Lead) -> list[OutboundEmail]:
+    """One waiting row per active step that suits the lead, due `delay_days` after confirming.
+
+    The rows wait in the outbox; the sweeper hands them to a worker when they come due.
+    Running it again adds nothing (one row per step and lead).
+    """
+    if not Lead.objects.reachable().filter(pk=lead.pk).exists():
+        return []
+    return [
+        _follow_up_enqueue(lead=lead, step=step) for step in FollowUpStep.objects.for_lead(lead)
+    ]
+
+
+def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
+    rendered = follow_up_render(step=step, lead=lead)
+    send_at = lead.confirmed_at + timedelta(days=step.delay_days)
+    email = email_enqueue(
+        lead=lead,
+        kind=OutboundEmail.Kind.FOLLOW_UP,
+        dedupe_key=step.dedupe_key,
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
+        send_at=send_at,
+        from_email=settings.FOLLOWUP_FROM_EMAIL,
+        # Replies ("yes, let's talk") reach a recruiter, whatever address sends the sequence.
+        headers={"List-Id": _list_id(), "Reply-To": settings.RECRUITING_TEAM_EMAIL},
+        follow_up_step=step,
+    )
+    if email.status == OutboundEmail.Status.CANCELLED and email.sent_at is None:
+        # They unsubscribed, then asked and confirmed again: the unsent step starts over.
+        revived = OutboundEmail.objects.filter(
+            pk=email.pk, status=OutboundEmail.Status.CANCELLED
+        ).update(
+            status=OutboundEmail.Status.QUEUED,
+            send_at=send_at,
+            attempts=0,
+            claimed_at=None,
+            last_error="",
+        )
+        if revived and send_at <= timezone.now():
+            transaction.on_commit(partial(email_dispatch, email_id=email.pk))
+        email.refresh_from_db()
+    return email
+
+
+def follow_up_render(*, step: FollowUpStep, lead: Lead) -> RenderedEmail:
+    return email_render(template="follow_up", context={"step": step}, lead=lead)
+
+
+def follow_up_step_delete(*, steps: QuerySet[FollowUpStep]) -> int:
+    """Delete steps, cancelling their copies still waiting (sent ones stay on record)."""
+    with transaction.atomic():
+        OutboundEmail.objects.filter(follow_up_step__in=steps).pending_follow_ups().filter(
+            status=OutboundEmail.Status.QUEUED
+        ).update(
+            status=OutboundEmail.Status.CANCELLED,
+            last_error="Cancelled: staff deleted this follow-up step.",
+        )
+        deleted, _ = steps.delete()
+    return deleted
+
+
+def _list_id() -> str:
+    """RFC 2919: lets mail clients group, filter and offer to unsubscribe from the sequence."""
+    name = clean_line(f"{settings.FIRM_NAME} career follow-ups", max_length=100)
+    return f"{name} <follow-ups.{_message_id_domain()}>"
+
+
+# Personal data (GDPR) ----------------------------------------------------------------------
+
+ERASED_NAME = "(erased)"
+
+
+def lead_erase(*, lead: Lead) -> Lead:
+    """Right to erasure: remove what identifies the person, keep the row for the counts.
+
+    The status, result, consent and confirmation times, campaign and first page stay; the
+    address, name, role, IP, consent wording, notes, referrer and every email's address,
+    subject and bodies go. Waiting emails are cancelled. Other apps erase theirs through
+    LEADS_PERSONAL_DATA_ERASERS. Running it twice is harmless.
+    """
+    now = timezone.now()
+    placeholder = f"erased-{lead.pk}@erased.invalid"  # .invalid: can never be delivered
+    with transaction.atomic():
+        Lead.objects.filter(pk=lead.pk).update(
+            email=placeholder,
+            first_name=ERASED_NAME,
+            current_role="",
+            consent_text="",
+            consent_ip=None,
+            referrer="",
+            utm_term="",
+            utm_content="",
+            notes="",
+            unsubscribed_at=Coalesce(F("unsubscribed_at"), Value(now)),
+            erased_at=Coalesce(F("erased_at"), Value(now)),
+            updated_at=now,
+        )
+        emails = OutboundEmail.objects.filter(lead=lead)
+        emails.update(
+            to_email=placeholder,
+            subject=ERASED_NAME,
+            html_body="",
+            text_body="",
+            headers={},
+            last_error="",
+        )
+        emails.filter(
+            status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+        ).update(
+            status=OutboundEmail.Status.CANCELLED,
+            last_error="Cancelled: the person's data was erased.",
+        )
+        for path in settings.LEADS_PERSONAL_DATA_ERASERS:
+            import_string(path)(lead=lead)
+    lead.refresh_from_db()
+    logger.info("Lead %s: personal data erased", lead.pk)
+    return lead
+
+
+def leads_erase_expired(*, now: datetime | None = None) -> int:
+    """Erase leads past LEAD_RETENTION_DAYS since their last activity (never placed or
+    qualified ones: the firm still works with those people). Returns how many."""
+    now = now or timezone.now()
+    expired = Lead.objects.past_retention(now=now, days=settings.LEAD_RETENTION_DAYS)
+    # The ids first: erasing changes the rows, and SQLite has no isolation between a
+    # cursor still being read and writes on the same connection.
+    ids = list(expired.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        for lead in list(Lead.objects.filter(pk__in=ids[start : start + 500])):
+            lead_erase(lead=lead)
+    return len(ids)
 
 
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
@@ -165,6 +320,7 @@ def email_enqueue(
     send_at: datetime | None = None,
     from_email: str | None = None,
     headers: dict | None = None,
+    follow_up_step: FollowUpStep | None = None,
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
 
@@ -197,6 +353,7 @@ def email_enqueue(
         "status": status,
         "last_error": last_error,
         "message_id": make_msgid(domain=_message_id_domain()),
+        "follow_up_step": follow_up_step,
     }
     try:
         with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
@@ -234,11 +391,18 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     )
     if not claimed:
         return None
-    email = OutboundEmail.objects.select_related("lead").get(pk=email_id)
+    email = OutboundEmail.objects.select_related("lead", "follow_up_step").get(pk=email_id)
     refusal = _follow_up_refusal(email)
     if refusal:
         _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
         return email
+    if email.follow_up_step_id:
+        try:
+            _follow_up_refresh(email)
+        except Exception as exc:  # a broken template: staff must see it, not a stuck row
+            logger.exception("Email %s: could not render the follow-up", email.pk)
+            _finish(email, status=OutboundEmail.Status.FAILED, error=f"Rendering failed: {exc}")
+            return email
     if not email.message_id:
         email.message_id = make_msgid(domain=_message_id_domain())
         OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
@@ -338,7 +502,23 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
         return "Cancelled: the lead has not agreed to follow-ups."
     if not lead.confirmed_at:
         return "Cancelled: the lead never confirmed their address."
+    step = email.follow_up_step
+    if step is not None and not step.is_active:
+        return "Cancelled: staff switched this follow-up step off."
+    if step is not None and not step.is_for(lead):
+        return "Cancelled: the lead's latest result is no longer one this step goes to."
     return ""
+
+
+def _follow_up_refresh(email: OutboundEmail) -> None:
+    """Steps not yet sent use the latest text staff saved: render again just before sending."""
+    rendered = follow_up_render(step=email.follow_up_step, lead=email.lead)
+    email.subject = rendered.subject
+    email.html_body = rendered.html_body
+    email.text_body = rendered.text_body
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject, html_body=email.html_body, text_body=email.text_body
+    )
 
 
 def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:

@@ -4,7 +4,7 @@ from celery import Task, shared_task
 from django.conf import settings
 
 from .mail_errors import TemporarySendError
-from .services import email_deliver, email_mark_failed, outbox_sweep
+from .services import email_deliver, email_mark_failed, leads_erase_expired, outbox_sweep
 
 
 class DeliverEmailTask(Task):
@@ -36,3 +36,9 @@ def deliver_email(email_id: int) -> None:
 def sweep_outbox() -> int:
     """Every minute (celery beat): send what the on-commit hand-off missed or what came due."""
     return outbox_sweep()
+
+
+@shared_task
+def erase_expired_leads() -> int:
+    """Daily (celery beat): GDPR retention, see LEAD_RETENTION_DAYS."""
+    return leads_erase_expired()

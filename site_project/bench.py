@@ -1,16 +1,22 @@
-"""`make bench`: how fast is the article page next to a static file of the same size?
+"""`make bench`: how fast is the article page next to a static file of the same size, and
+how fast do two Celery workers deliver due follow-up emails?
 
 The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
 hashed, compressed static files, and a real Redis holding the page cache. Both URLs are
 loaded on loopback with wrk (or a small Python load generator when wrk is missing), and a
-table of requests/s and p50/p95 latency is printed. Everything started here lives in a
+table of requests/s and p50/p95 latency is printed. The email part hands 1,000 due
+follow-ups to two real `celery worker` processes through a real Redis, and counts what an
+SMTP server on loopback receives, by Message-ID. Everything started here lives in a
 temporary folder and is stopped at the end, also on Ctrl-C or an error.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import email.parser
 import http.client
+import json
 import os
 import re
 import secrets
@@ -347,14 +353,175 @@ def run(seconds: int, tool: str) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# Email delivery ------------------------------------------------------------------------
+
+EMAIL_WORKERS = 2
+EMAIL_THREADS_PER_WORKER = 4
+EMAIL_MAX_SECONDS = 180
+MAX_EMAILS = 20_000
+
+# Runs inside `manage.py shell`: reachable leads, one follow-up step, and one due follow-up
+# row per lead, written straight to the outbox as the confirmation step would leave them.
+MAKE_DUE_FOLLOW_UPS = """
+from datetime import timedelta
+from django.utils import timezone
+from leads.models import FollowUpStep, Lead, OutboundEmail
+now = timezone.now()
+step = FollowUpStep.objects.create(subject="What recruiters look for in a sales leader",
+    body="People you have developed.\\n\\nTeams you have led without the title.", delay_days=7)
+leads = Lead.objects.bulk_create(
+    Lead(email=f"bench{n}@example.com", first_name=f"Reader{n}", consented=True,
+         consent_at=now, confirmed_at=now, segment="Career focused") for n in range(COUNT))
+leads = Lead.objects.filter(email__startswith="bench").order_by("pk")
+OutboundEmail.objects.bulk_create(
+    OutboundEmail(lead=lead, kind="follow_up", follow_up_step=step, dedupe_key=step.dedupe_key,
+        subject="(rendered when sent)", html_body="", text_body="", to_email=lead.email,
+        from_email="follow-ups@example.com", send_at=now - timedelta(minutes=1),
+        message_id=f"<bench-{lead.pk}@bench.example.com>")
+    for lead in leads)
+print(OutboundEmail.objects.filter(status="queued").count())
+"""
+SWEEP = """
+import time
+from leads.services import outbox_sweep
+started = time.time()
+handed = outbox_sweep(limit=COUNT)
+print(f"{started} {handed}")
+"""
+STATUS_COUNTS = """
+import json
+from django.db.models import Count
+from leads.models import OutboundEmail
+rows = OutboundEmail.objects.values("status").annotate(n=Count("pk"))
+print(json.dumps({row["status"]: row["n"] for row in rows}))
+"""
+
+
+class SinkHandler:
+    """An SMTP server that accepts everything and counts Message-IDs, with arrival times."""
+
+    def __init__(self) -> None:
+        self.message_ids: list[str] = []
+        self.last_arrival = 0.0
+        self._parser = email.parser.BytesHeaderParser()
+
+    async def handle_DATA(self, server, session, envelope):
+        headers = self._parser.parsebytes(envelope.original_content or envelope.content)
+        self.message_ids.append(str(headers.get("Message-ID", "")).strip())
+        self.last_arrival = time.time()
+        return "250 Message accepted for delivery"
+
+
+def start_email_workers(env: dict[str, str], workdir: Path) -> list[subprocess.Popen]:
+    """Two real `celery worker` processes, each with a few threads, like two small hosts."""
+    workers = []
+    for number in range(EMAIL_WORKERS):
+        log = workdir / f"worker-{number}.log"
+        args = [sys.executable, "-m", "celery", "-A", "site_project", "worker", "-l", "INFO"]
+        args += ["--pool=threads", f"--concurrency={EMAIL_THREADS_PER_WORKER}"]
+        args += ["-n", f"bench{number}@%h", "--without-gossip", "--without-mingle"]
+        with log.open("w") as output:
+            workers.append(
+                subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                    args,
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+    deadline = time.monotonic() + 60
+    for number, worker in enumerate(workers):
+        log = workdir / f"worker-{number}.log"
+        while " ready." not in log.read_text(errors="replace"):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker {number} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+    return workers
+
+
+def run_emails(count: int) -> None:
+    """Deliver `count` due follow-ups with two workers; print messages/s, lost and duplicated."""
+    from aiosmtpd.controller import Controller
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-email-"))
+    redis_process = controller = None
+    workers: list[subprocess.Popen] = []
+    try:
+        (workdir / "redis").mkdir()
+        redis_process = redis_server.start(workdir=str(workdir / "redis"))
+        sink = SinkHandler()
+        smtp_port = redis_server.free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=smtp_port, ready_timeout=10)
+        controller.start()
+        env = production_env(workdir, redis_process.url, redis_server.free_port()) | {
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "OUTBOX_SWEEP_GRACE_SECONDS": "0",
+            "CONN_MAX_AGE": "0",
+        }
+        print(f"\nPreparing {count} due follow-ups in {workdir}")
+        manage(env, "migrate", "--noinput")
+        queued = int(
+            manage(
+                env, "shell", "--no-imports", "-c", MAKE_DUE_FOLLOW_UPS.replace("COUNT", str(count))
+            ).split()[-1]
+        )
+        workers = start_email_workers(env, workdir)
+        print(
+            f"Delivering with {EMAIL_WORKERS} worker processes x {EMAIL_THREADS_PER_WORKER} threads"
+        )
+        sweep_output = manage(
+            env, "shell", "--no-imports", "-c", SWEEP.replace("COUNT", str(count))
+        )
+        started, handed = sweep_output.split()[-2:]
+        deadline = time.monotonic() + EMAIL_MAX_SECONDS
+        while len(sink.message_ids) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        finished = sink.last_arrival
+        time.sleep(1)  # a late duplicate would arrive now
+        statuses = json.loads(
+            manage(env, "shell", "--no-imports", "-c", STATUS_COUNTS).split("\n")[-2]
+        )
+        received = len(sink.message_ids)
+        unique = set(sink.message_ids)
+        seconds = max(finished - float(started), 1e-9)
+        lost = queued - len(unique)
+        print(f"\nFollow-up emails: {queued} due, {handed} handed to the workers by the sweeper")
+        print(
+            f"{'':<16}{'messages':>10}{'seconds':>10}{'messages/s':>12}{'lost':>6}{'duplicated':>12}"
+        )
+        print(
+            f"{'SMTP sink':<16}{received:>10}{seconds:>10.2f}{len(unique) / seconds:>12.1f}"
+            f"{lost:>6}{received - len(unique):>12}"
+        )
+        print(f"Outbox after the run: {statuses}")
+    finally:
+        for worker in workers:
+            stop_process(worker)
+        if controller is not None:
+            controller.stop()
+            asyncio.set_event_loop(None)
+        if redis_process is not None:
+            redis_process.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--seconds", type=int, default=10, help=f"per URL (1 to {MAX_SECONDS}; default 10)"
     )
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--part", choices=["all", "pages", "emails"], default="all", help="what to measure"
+    )
+    parser.add_argument(
+        "--emails", type=int, default=1000, help=f"due follow-ups to deliver (1 to {MAX_EMAILS})"
+    )
     args = parser.parse_args(argv)
     seconds = min(max(args.seconds, 1), MAX_SECONDS)
+    emails = min(max(args.emails, 1), MAX_EMAILS)
     tool = args.tool
     if tool == "auto":
         tool = "wrk" if shutil.which("wrk") else "python"
@@ -363,7 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        run(seconds, tool)
+        if args.part in ("all", "pages"):
+            run(seconds, tool)
+        if args.part in ("all", "emails"):
+            run_emails(emails)
     except KeyboardInterrupt:
         print("\nInterrupted; everything started has been stopped.", file=sys.stderr)
         return 130

@@ -2,7 +2,8 @@
 
 EMAIL_URL examples: consolemail:// (the default), smtp://user:pass@host:587/?tls=True,
 smtps://host:465. An email service provider goes through django-anymail: set
-EMAIL_BACKEND_OVERRIDE to its backend path and its credentials as ANYMAIL_* variables.
+EMAIL_BACKEND_OVERRIDE to its backend path and its settings as ANYMAIL_* variables
+or as JSON in ANYMAIL (see settings.py).
 """
 
 import environ

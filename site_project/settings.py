@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG is off unless the run command turns it o
 there is no committed secret. See README.md for every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -153,6 +154,14 @@ MAILERS = {
         backend_override=env.str("EMAIL_BACKEND_OVERRIDE", default=""),
     )
 }
+# An email service provider through django-anymail (EMAIL_BACKEND_OVERRIDE): its settings
+# as JSON in ANYMAIL, e.g. '{"AMAZON_SES_CLIENT_PARAMS": {"region_name": "us-east-1"}}',
+# and/or one variable each, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=... (read as text).
+ANYMAIL = env.json("ANYMAIL", default={}) | {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="careers@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The result email is transactional; follow-ups may come from a separate address, so
@@ -168,6 +177,18 @@ OUTBOX_RETRY_BACKOFF_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_SECONDS", default=3
 OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=300)
 # A fresh row is left this long to its own on-commit hand-off before the sweeper steps in.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
+
+# Follow-ups: the admin offers these results (band titles) as a step's audience. A dotted
+# path, imported when needed, so the leads app never imports the assessment app.
+LEADS_SEGMENT_CHOICES = env.str(
+    "LEADS_SEGMENT_CHOICES", default="assessment.segments.segment_choices"
+)
+# GDPR: leads not placed or qualified are erased this many days after their last activity.
+LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
+# Other apps add their own data about a lead to the GDPR export and erasure: dotted paths
+# to functions taking `lead=` (exporters return a dict; erasers return nothing).
+LEADS_PERSONAL_DATA_EXPORTERS = []
+LEADS_PERSONAL_DATA_ERASERS = []
 
 # Celery: configured here under the CELERY_ namespace (see site_project/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -196,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"expires": 55},  # a backlog of sweeps helps nobody
+    },
+    "leads-erase-expired": {
+        "task": "leads.tasks.erase_expired_leads",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

@@ -26,12 +26,14 @@ from site_project.celery import app as celery_app
 
 
 class RecordingHandler:
-    """Stores what it accepts; can be told to answer 421 a few times, or 550 to everyone."""
+    """Stores what it accepts; can be told to answer 421 a few times, 550 to everyone, or
+    to be slow."""
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.temporary_failures = 0
         self.refuse_recipients = False
+        self.delay = 0.0  # seconds to hold each message before accepting it (a slow server)
         self._lock = threading.Lock()
         self.arrived = threading.Condition(self._lock)
 
@@ -42,6 +44,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             if self.temporary_failures > 0:
                 self.temporary_failures -= 1

@@ -30,7 +30,14 @@ def test_percentile_is_nearest_rank():
 @pytest.mark.parametrize("tool", ["auto", "python"])
 def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "site_project.bench", "--seconds", "1", "--tool", tool],
+        [
+            sys.executable,
+            "-m",
+            "site_project.bench",
+            "--part=pages",
+            "--seconds=1",
+            f"--tool={tool}",
+        ],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
@@ -47,4 +54,26 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
         requests_per_second, size, failed = float(row[1]), int(row[2]), int(row[3])
         assert requests_per_second > 0 and size > 1000 and failed == 0
     workdir = re.search(r"Preparing the site in (\S+)", done.stdout)[1]
+    assert not Path(workdir).exists()
+
+
+@pytest.mark.integration
+def test_bench_delivers_due_follow_ups_with_two_workers_losing_and_duplicating_none():
+    done = subprocess.run(
+        [sys.executable, "-m", "site_project.bench", "--part", "emails", "--emails", "60"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "60 due, 60 handed to the workers" in done.stdout
+    row = re.search(r"^SMTP sink\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)$", done.stdout, re.M)
+    assert row, done.stdout
+    received, per_second, lost, duplicated = int(row[1]), float(row[3]), int(row[4]), int(row[5])
+    assert (received, lost, duplicated) == (60, 0, 0)
+    assert per_second > 0
+    assert "Outbox after the run: {'sent': 60}" in done.stdout
+    workdir = re.search(r"due follow-ups in (\S+)", done.stdout)[1]
     assert not Path(workdir).exists()

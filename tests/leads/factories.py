@@ -32,3 +32,10 @@ def enqueue(lead: Lead, **fields) -> OutboundEmail:
         "text_body": "Hello",
     }
     return email_enqueue(lead=lead, **(defaults | fields))
+
+
+def make_step(**fields):
+    from leads.models import FollowUpStep
+
+    defaults = {"order": 1, "delay_days": 3, "subject": "A first tip", "body": "Tip one."}
+    return FollowUpStep.objects.create(**(defaults | fields))

@@ -296,7 +296,11 @@ def test_the_team_hears_about_a_new_lead_once(django_capture_on_commit_callbacks
 
     settings.RECRUITING_TEAM_EMAIL = "team@example.com"
     lead = make_lead(
-        first_name="Ana", email="ana@example.com", current_role="Installer <PV>", consented=True
+        first_name="Ana",
+        email="ana@example.com",
+        current_role="Installer <PV>",
+        consented=True,
+        segment="Career focused",
     )
     with django_capture_on_commit_callbacks(execute=True):
         first = lead_notify_team(lead=lead)
@@ -304,8 +308,14 @@ def test_the_team_hears_about_a_new_lead_once(django_capture_on_commit_callbacks
     assert first.pk == again.pk
     [message] = mail.outbox
     assert message.to == ["team@example.com"]
-    assert message.subject == "New lead: Ana (ana@example.com)"
+    assert message.subject == "New lead: Ana (ana@example.com), Career focused"
+    assert "Result: Career focused" in message.body
     assert "Current role: Installer <PV>" in message.body
+    assert settings.FIRM_POSTAL_ADDRESS in message.body  # the shared layout
+    assert "Unsubscribe" not in message.body  # it goes to the team, not the lead
     assert f"https://careers.example.com/admin/leads/lead/{lead.pk}/change/" in message.body
     html = message.alternatives[0].content
     assert "Installer &lt;PV&gt;" in html
+    assert "<h1 style=" in html  # the shared layout, CSS inlined
+    assert "Career focused" in html
+    assert f'href="https://careers.example.com/admin/leads/lead/{lead.pk}/change/"' in html

@@ -40,3 +40,13 @@ def test_out_of_retries_marks_the_row_failed_but_never_a_sent_or_cancelled_one(d
     statuses = dict(OutboundEmail.objects.values_list("dedupe_key", "status"))
     assert statuses == {"r-queued": "failed", "r-sent": "sent", "r-cancelled": "cancelled"}
     assert "421 busy" in OutboundEmail.objects.get(dedupe_key="r-queued").last_error
+
+
+def test_beat_runs_the_retention_erasure_daily():
+    from leads.tasks import erase_expired_leads
+
+    [entry] = [
+        e for e in celery_app.conf.beat_schedule.values() if e["task"] == erase_expired_leads.name
+    ]
+    assert entry["schedule"] == 24 * 3600
+    assert erase_expired_leads.name in celery_app.tasks

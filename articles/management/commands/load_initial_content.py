@@ -7,18 +7,20 @@ from articles.initial_content import load_articles
 from articles.models import Article
 from articles.services import article_cache_clear
 from assessment.initial_content import load_assessment
+from leads.initial_content import load_follow_ups
 
 SEED_ARTICLE_PROMOTING_THE_QUIZ = "are-you-career-or-job-focused"
 
 
 class Command(BaseCommand):
-    help = "Create the initial articles, the quiz and its whitepaper (and, as they land, emails)."
+    help = "Create the initial articles, the quiz, its whitepaper and the follow-up emails."
 
     def handle(self, *args, **options):
         with transaction.atomic():
             assessment, report = load_assessment()
             report += load_articles(promotes=assessment)
             report += self._promote(assessment)
+            report += load_follow_ups()
         for line in report:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Initial content is in place."))
