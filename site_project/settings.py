@@ -213,6 +213,12 @@ FIRM_COLOR_ACCENT = env.str("FIRM_COLOR_ACCENT", default="#f2b134")
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 
+# The assessment: a details form sent sooner than this after starting the quiz is treated
+# as a bot (it sees a result page; nothing is stored or sent).
+QUIZ_MIN_SECONDS = env.int("QUIZ_MIN_SECONDS", default=8)
+# How long the signed whitepaper download link in the result page and email keeps working.
+WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7)
+
 # HTTPS hardening: on in production (HTTPS=on), off for local http.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
