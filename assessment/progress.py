@@ -6,6 +6,8 @@ nothing, and a second web process sees the same progress (sessions are shared).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,10 +75,16 @@ def progress_session_key(assessment: Assessment) -> str:
     return f"assessment:{assessment.pk}"
 
 
+def result_session_key(assessment: Assessment) -> str:
+    return f"assessment:{assessment.pk}:result"
+
+
 @dataclass
 class QuizProgress:
     started_at: datetime
     answers: dict[int, int]  # question id -> choice id
+    # One-time key of this run through the quiz; the submission stores it, uniquely.
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @classmethod
     def from_session(cls, session: SessionBase, assessment: Assessment) -> QuizProgress | None:
@@ -86,6 +94,7 @@ class QuizProgress:
             return cls(
                 started_at=datetime.fromisoformat(data["started_at"]),
                 answers={int(q): int(c) for q, c in data["answers"].items()},
+                key=_key_of(data),
             )
         except (TypeError, KeyError, ValueError, AttributeError):
             return None
@@ -94,9 +103,18 @@ class QuizProgress:
         return {
             "started_at": self.started_at.isoformat(),
             "answers": {str(q): c for q, c in self.answers.items()},
+            "key": self.key,
         }
 
     def choice_for(self, quiz: Quiz, question: Question) -> int | None:
         """The chosen choice id, if it is still one of the question's choices."""
         chosen = self.answers.get(question.pk)
         return chosen if chosen in quiz.choice_ids(question) else None
+
+
+def _key_of(data: dict) -> str:
+    """Sessions from before keys existed get a stable one, so resubmitting stays single."""
+    key = data.get("key")
+    if isinstance(key, str) and key:
+        return key
+    return "s-" + hashlib.sha256(str(data["started_at"]).encode()).hexdigest()[:40]
