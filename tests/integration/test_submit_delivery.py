@@ -2,11 +2,15 @@
 the outbox rows from a real Redis, and an SMTP server on loopback receives the emails."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import close_old_connections
 from django.test import Client
 
-from assessment.models import Download
+from assessment.models import Download, Submission
+from leads.models import OutboundEmail
 from tests.assessment.walk import DETAILS, answer_all, details_url, result_url
 from tests.factories import make_quiz, make_whitepaper
 from tests.integration.conftest import running_worker
@@ -47,3 +51,28 @@ def test_the_result_email_arrives_with_both_parts_a_working_link_and_unsubscribe
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert Download.objects.count() == 1
+
+
+def test_visitors_sending_the_form_at_the_same_moment_all_get_their_result(broker):
+    """SQLite included: writers queue for the lock instead of failing with a 500."""
+    quiz = make_quiz(questions=4, whitepaper=make_whitepaper())
+    visitors = []
+    for n in range(8):
+        client = Client()
+        answer_all(client, quiz)
+        visitors.append((n, client))
+    start = threading.Barrier(len(visitors))
+
+    def send(n: int, client: Client) -> tuple[int, str]:
+        start.wait(timeout=10)
+        try:
+            response = client.post(details_url(quiz), DETAILS | {"email": f"v{n}@example.com"})
+            return response.status_code, response.get("Location", "")
+        finally:
+            close_old_connections()
+
+    with ThreadPoolExecutor(max_workers=len(visitors)) as pool:
+        outcomes = list(pool.map(lambda pair: send(*pair), visitors))
+    assert outcomes == [(302, result_url(quiz))] * len(visitors)
+    assert Submission.objects.count() == len(visitors)
+    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.RESULT).count() == len(visitors)
