@@ -293,3 +293,15 @@ def test_our_own_pages_are_not_a_referrer(client, quiz):
         f"/assessment/{quiz.slug}/", HTTP_REFERER="http://testserver/articles/x/"
     ).content.decode()
     assert 'name="referrer"' not in intro
+
+
+def test_the_source_is_kept_clean_and_short(client, quiz):
+    client.post(
+        f"/assessment/{quiz.slug}/",
+        {"utm_source": "news\r\nletter\x00" + "x" * 500, "referrer": "https://a.example/\n"},
+    )
+    answer_all(client, quiz)
+    client.post(details_url(quiz), DETAILS)
+    submission = Submission.objects.get()
+    assert submission.utm_source.startswith("news letter x") and len(submission.utm_source) == 200
+    assert submission.referrer == "https://a.example/"
