@@ -102,7 +102,10 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_step_url(assessment, 1))
     progress = QuizProgress.from_session(request.session, assessment)
     resume_url = None
-    if progress is not None and progress.answers:
+    finished = progress is not None and _already_sent(request, assessment, progress)
+    if finished:
+        resume_url = _result_url(assessment)
+    elif progress is not None and progress.answers:
         # A guess that costs no queries: the question view corrects it if answers went stale.
         answered = len(progress.answers)
         resume_url = (
@@ -117,6 +120,7 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
             "assessment": assessment,
             "question_count": question_count,
             "resume_url": resume_url,
+            "finished": finished,
             "source_fields": _source_fields(request),
         },
     )
@@ -318,16 +322,21 @@ def _submission_from(pointer: object, assessment: Assessment) -> Submission | No
     if not isinstance(pointer, dict):
         return None
     if "submission" in pointer:
+        try:
+            submission_id = int(pointer["submission"])
+        except (TypeError, ValueError):
+            return None
         return (
             Submission.objects.for_result_page()
-            .filter(pk=pointer["submission"], assessment=assessment)
+            .filter(pk=submission_id, assessment=assessment)
             .first()
         )
     fake = pointer.get("pretend")
     if not isinstance(fake, dict):
         return None
     try:
-        band = ResultBand.objects.filter(pk=fake["band_id"], assessment=assessment).first()
+        band_id = int(fake["band_id"]) if fake["band_id"] is not None else None
+        band = ResultBand.objects.filter(pk=band_id, assessment=assessment).first()
         return Submission(
             assessment=assessment,
             lead=Lead(email=fake["email"], first_name=fake["first_name"]),

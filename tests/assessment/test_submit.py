@@ -305,3 +305,17 @@ def test_the_source_is_kept_clean_and_short(client, quiz):
     submission = Submission.objects.get()
     assert submission.utm_source.startswith("news letter x") and len(submission.utm_source) == 200
     assert submission.referrer == "https://a.example/"
+
+
+def test_the_intro_offers_the_result_after_sending(finished, quiz):
+    finished.post(details_url(quiz), DETAILS)
+    html = finished.get(f"/assessment/{quiz.slug}/").content.decode()
+    assert f'<a href="{result_url(quiz)}">See your result</a>' in html
+    assert "Start again" in html
+
+
+def test_a_garbled_result_pointer_goes_back_to_the_intro(finished, quiz):
+    session = finished.session
+    session[f"assessment:{quiz.pk}:result"] = {"key": "k", "submission": "abc"}
+    session.save()
+    assert finished.get(result_url(quiz)).status_code == 302
