@@ -1,4 +1,5 @@
-"""The visitor's path through a quiz: intro, one question a page, then their details.
+"""The visitor's path through a quiz: intro, one question a page, their details, the result
+and the whitepaper download.
 
 Everything works without JavaScript. Progress lives in the session; any bad or stale
 request is sent somewhere sensible with a message, never a 500.
@@ -15,12 +16,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leads.models import Lead
-
 from .forms import DetailsForm, FreshLinkForm
 from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
-from .models import Assessment, Choice, ResultBand, Submission
-from .progress import Quiz, QuizProgress, result_session_key
+from .models import Assessment, Choice, Submission
+from .progress import Quiz, QuizProgress, result_from_session, result_session_key
 from .services import (
     UTM_FIELDS,
     answer_record,
@@ -299,8 +298,7 @@ def _submit(request: HttpRequest, quiz: Quiz, progress: QuizProgress, form: Deta
 def result(request: HttpRequest, slug: str) -> HttpResponse:
     """Only for the browser that sent the form: the submission id is in its session."""
     assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
-    pointer = request.session.get(result_session_key(assessment))
-    submission = _submission_from(pointer, assessment)
+    submission = result_from_session(request.session, assessment)
     if submission is None:
         messages.warning(
             request,
@@ -315,42 +313,6 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
     }
     return _no_index(render(request, "assessment/result.html", context))
-
-
-def _submission_from(pointer: object, assessment: Assessment) -> Submission | None:
-    """The visitor's saved submission, or an unsaved stand-in for a bot's pretend result."""
-    if not isinstance(pointer, dict):
-        return None
-    if "submission" in pointer:
-        try:
-            submission_id = int(pointer["submission"])
-        except (TypeError, ValueError):
-            return None
-        return (
-            Submission.objects.for_result_page()
-            .filter(pk=submission_id, assessment=assessment)
-            .first()
-        )
-    fake = pointer.get("pretend")
-    if not isinstance(fake, dict):
-        return None
-    try:
-        band_id = int(fake["band_id"]) if fake["band_id"] is not None else None
-        band = ResultBand.objects.filter(pk=band_id, assessment=assessment).first()
-        return Submission(
-            assessment=assessment,
-            lead=Lead(email=fake["email"], first_name=fake["first_name"]),
-            total_score=int(fake["total_score"]),
-            lowest_score=int(fake["lowest_score"]),
-            highest_score=int(fake["highest_score"]),
-            trait_scores=fake["trait_scores"],
-            strongest_trait=fake["strongest_trait"],
-            weakest_trait=fake["weakest_trait"],
-            band=band,
-            band_title=fake["band_title"],
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def _bad_link(request: HttpRequest, assessment: Assessment, *, problem: str, status: int):
