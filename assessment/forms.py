@@ -129,4 +129,6 @@ class FreshLinkForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout("email", Submit("submit", "Email me a new link"))
+        self.helper.layout = Layout(
+            "email", Submit("submit", "Email me a new link", css_class="btn-brand btn-lg")
+        )

@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +52,8 @@ def test_the_assessment_pages_have_no_serious_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, settings
 ):
     """The intro, a question (also with its error), the details form (also with errors),
-    the result page and the fresh-link form: each checked as a visitor reaches it."""
+    the result page, a broken download link and the fresh-link confirmation: each checked
+    as a visitor reaches it."""
     settings.QUIZ_MIN_SECONDS = 0
     checked = []
 
@@ -82,4 +84,8 @@ def test_the_assessment_pages_have_no_serious_accessibility_violations(
     check("result page")
     page.goto(live_server.url + "/assessment/career-or-job-focused/download/x:y:z/")
     check("broken download link page")
-    assert len(checked) == 7
+    page.get_by_label("Email address").fill("ana@example.com")
+    page.get_by_role("button", name="Email me a new link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check("fresh link confirmation")
+    assert len(checked) == 8
