@@ -10,4 +10,5 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:slug>/preview/", views.article_preview, name="preview"),
+    path("<slug:slug>/assessment/", views.article_assessment_start, name="assessment_start"),
 ]

@@ -6,11 +6,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from assessment.models import Assessment
+from assessment.services import source_remember, utm_from_url
 
 from .models import Article
 from .services import article_page_cache_key
@@ -76,3 +77,26 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+def article_assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article's call to action: note the article as where the visitor came from.
+
+    The article page itself is cached and the same for everyone, so it can't say who read
+    it; this link can. The visitor's UTM parameters ride along in the Referer (the article
+    URL they read), which browsers send in full within the same site.
+    """
+    article = get_object_or_404(Article.objects.published().select_related("promotes"), slug=slug)
+    assessment = article.promotes
+    if assessment is None or not assessment.is_active:
+        return redirect(article)
+    referer = request.headers.get("referer", "")
+    params = utm_from_url(referer) | {k: v for k, v in request.GET.items() if k.startswith("utm_")}
+    source_remember(
+        session=request.session,
+        landing_path=article.get_absolute_url(),
+        landing_title=article.title,
+        params=params,
+    )
+    return redirect(assessment)

@@ -17,7 +17,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .models import STANDARD_SCALE, Assessment, Choice, Question, ResultBand, Whitepaper
+from .models import (
+    STANDARD_SCALE,
+    Answer,
+    Assessment,
+    Choice,
+    Download,
+    Question,
+    ResultBand,
+    Submission,
+    Whitepaper,
+)
 from .scoring import Band, band_problems, score_range
 from .services import question_scale_add, whitepaper_file_discard
 from .validators import validate_pdf
@@ -290,4 +300,86 @@ class WhitepaperAdmin(admin.ModelAdmin):
             as_attachment=True,
             filename=f"{whitepaper.slug}.pdf",
             content_type="application/pdf",
+        )
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("position", "question_text", "trait", "choice_label", "value", "points")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DownloadInline(admin.TabularInline):
+    model = Download
+    fields = ("downloaded_at",)
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """A record of what someone answered and was told: read-only, so it stays true."""
+
+    list_display = ("finished_at", "lead_link", "assessment", "band_title", "total_score")
+    list_filter = ("assessment", "band_title", "finished_at")
+    search_fields = ("lead__email", "lead__first_name")
+    list_select_related = ("lead", "assessment")
+    date_hierarchy = "finished_at"
+    inlines = [AnswerInline, DownloadInline]
+    fieldsets = [
+        (None, {"fields": ("assessment", "lead_link", "finished_at", "started_at")}),
+        (
+            "Result",
+            {
+                "fields": (
+                    "band_title",
+                    "total_score",
+                    "lowest_score",
+                    "highest_score",
+                    "strongest_trait",
+                    "weakest_trait",
+                )
+            },
+        ),
+        (
+            "Where they came from",
+            {
+                "fields": (
+                    "landing_path",
+                    "landing_title",
+                    "referrer",
+                    "utm_source",
+                    "utm_medium",
+                    "utm_campaign",
+                    "utm_term",
+                    "utm_content",
+                )
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+
+    @admin.display(description="lead", ordering="lead__email")
+    def lead_link(self, obj: Submission) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:leads_lead_change", args=[obj.lead_id]),
+            obj.lead.email,
         )

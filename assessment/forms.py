@@ -28,6 +28,10 @@ def single_line(value: str) -> str:
     return _WHITESPACE.sub(" ", "".join(kept)).strip()
 
 
+# Bump when the follow-up consent wording changes: each lead keeps the words they agreed to.
+CONSENT_VERSION = "follow-ups-2026-11"
+
+
 class DetailsForm(forms.Form):
     first_name = forms.CharField(
         max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
@@ -96,11 +100,35 @@ class DetailsForm(forms.Form):
     def clean_email(self) -> str:
         """Syntax only: a DNS lookup would make the form slow and flaky offline."""
         try:
-            checked = validate_email(self.cleaned_data["email"], check_deliverability=False)
+            checked = validate_email(
+                self.cleaned_data["email"], check_deliverability=False, allow_smtputf8=False
+            )
         except EmailNotValidError as error:
             raise forms.ValidationError(f"Check the email address: {error}") from error
         return checked.normalized
 
+    def consent_wording(self) -> str:
+        """The exact words next to the follow-up box, with their version, for the record."""
+        return f"[{CONSENT_VERSION}] {self.fields['follow_up_consent'].label}"
+
     @property
     def is_probably_a_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class FreshLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you used for the assessment.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "email", Submit("submit", "Email me a new link", css_class="btn-brand btn-lg")
+        )

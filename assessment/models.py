@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Max, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from .scoring import Band, Item, band_problems, score_range
 from .storage import private_storage
@@ -226,3 +227,107 @@ class ResultBand(models.Model):
 
     def scoring_band(self) -> Band:
         return Band(self.min_score, self.max_score, self.title, key=self.pk)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_result_page(self):
+        """Everything the result page and email show, without a query per answer."""
+        return self.select_related("assessment__whitepaper", "lead", "band")
+
+
+class Submission(models.Model):
+    """One finished quiz: who, what they answered, how it scored, and where they came from.
+
+    Scores, the band title and the answers are copied, not only linked, so staff editing
+    the quiz later never changes a result someone was already sent.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="submissions")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="submissions")
+    # The one-time key of the visitor's run through the quiz: a double click or a resent
+    # form finds the same submission instead of making a second one.
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    total_score = models.IntegerField()
+    lowest_score = models.IntegerField(help_text="The lowest total possible when it was taken.")
+    highest_score = models.IntegerField(help_text="The highest total possible when it was taken.")
+    trait_scores = models.JSONField(
+        default=dict, help_text="Per sign: points, lowest and highest possible."
+    )
+    strongest_trait = models.CharField(max_length=32, choices=Trait.choices, blank=True)
+    weakest_trait = models.CharField(max_length=32, choices=Trait.choices, blank=True)
+    band = models.ForeignKey(
+        ResultBand, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    band_title = models.CharField("result", max_length=120, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    landing_path = models.CharField("first page", max_length=500, blank=True)
+    landing_title = models.CharField("first page title", max_length=300, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    utm_source = models.CharField("campaign source", max_length=200, blank=True)
+    utm_medium = models.CharField("campaign medium", max_length=200, blank=True)
+    utm_campaign = models.CharField("campaign name", max_length=200, blank=True)
+    utm_term = models.CharField("campaign term", max_length=200, blank=True)
+    utm_content = models.CharField("campaign content", max_length=200, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-finished_at", "-pk"]
+        indexes = [models.Index(fields=["assessment", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} by {self.lead_id} ({self.band_title or self.total_score})"
+
+    @property
+    def percent(self) -> int:
+        """Where the total sits in the possible range, 0 to 100, for the meter."""
+        span = self.highest_score - self.lowest_score
+        return 100 if span <= 0 else round(100 * (self.total_score - self.lowest_score) / span)
+
+
+class Answer(models.Model):
+    """One answer of a submission, as the visitor saw it.
+
+    Rows rather than a JSON list, so staff can ask "how did people answer question 3"
+    with a query; the text is copied because questions and answers get edited or deleted.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    choice = models.ForeignKey(
+        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    question_text = models.CharField(max_length=300)
+    trait = models.CharField(max_length=32, choices=Trait.choices)
+    choice_label = models.CharField(max_length=120)
+    value = models.IntegerField()
+    points = models.IntegerField(help_text="After reverse scoring.")
+
+    class Meta:
+        ordering = ["submission", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="assessment_answer_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_text}: {self.choice_label}"
+
+
+class Download(models.Model):
+    """Someone used a submission's signed link to download the whitepaper."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="downloads")
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Download of submission {self.submission_id} at {self.downloaded_at:%Y-%m-%d %H:%M}"

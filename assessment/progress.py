@@ -1,4 +1,5 @@
-"""A quiz as the visitor walks it, and their progress, kept in the session until the end.
+"""A quiz as the visitor walks it, their progress until the end, and then their result:
+all kept in the session.
 
 Nothing is in the database until they leave their details, so abandoned quizzes cost
 nothing, and a second web process sees the same progress (sessions are shared).
@@ -6,13 +7,17 @@ nothing, and a second web process sees the same progress (sessions are shared).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from .models import Assessment, Choice, Question
+from leads.models import Lead
+
+from .models import Assessment, Choice, Question, ResultBand, Submission
 from .scoring import Band, Item, Result, score
 
 
@@ -73,10 +78,16 @@ def progress_session_key(assessment: Assessment) -> str:
     return f"assessment:{assessment.pk}"
 
 
+def result_session_key(assessment: Assessment) -> str:
+    return f"assessment:{assessment.pk}:result"
+
+
 @dataclass
 class QuizProgress:
     started_at: datetime
     answers: dict[int, int]  # question id -> choice id
+    # One-time key of this run through the quiz; the submission stores it, uniquely.
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @classmethod
     def from_session(cls, session: SessionBase, assessment: Assessment) -> QuizProgress | None:
@@ -86,6 +97,7 @@ class QuizProgress:
             return cls(
                 started_at=datetime.fromisoformat(data["started_at"]),
                 answers={int(q): int(c) for q, c in data["answers"].items()},
+                key=_key_of(data),
             )
         except (TypeError, KeyError, ValueError, AttributeError):
             return None
@@ -94,9 +106,58 @@ class QuizProgress:
         return {
             "started_at": self.started_at.isoformat(),
             "answers": {str(q): c for q, c in self.answers.items()},
+            "key": self.key,
         }
 
     def choice_for(self, quiz: Quiz, question: Question) -> int | None:
         """The chosen choice id, if it is still one of the question's choices."""
         chosen = self.answers.get(question.pk)
         return chosen if chosen in quiz.choice_ids(question) else None
+
+
+def _key_of(data: dict) -> str:
+    """Sessions from before keys existed get a stable one, so resubmitting stays single."""
+    key = data.get("key")
+    if isinstance(key, str) and key:
+        return key
+    return "s-" + hashlib.sha256(str(data["started_at"]).encode()).hexdigest()[:40]
+
+
+def result_from_session(session: SessionBase, assessment: Assessment) -> Submission | None:
+    """The visitor's saved submission, or an unsaved stand-in for a bot's pretend result.
+
+    None when this browser sent no form for the quiz, or its submission is gone.
+    """
+    pointer = session.get(result_session_key(assessment))
+    if not isinstance(pointer, dict):
+        return None
+    if "submission" in pointer:
+        try:
+            submission_id = int(pointer["submission"])
+        except (TypeError, ValueError):
+            return None
+        return (
+            Submission.objects.for_result_page()
+            .filter(pk=submission_id, assessment=assessment)
+            .first()
+        )
+    fake = pointer.get("pretend")
+    if not isinstance(fake, dict):
+        return None
+    try:
+        band_id = int(fake["band_id"]) if fake["band_id"] is not None else None
+        band = ResultBand.objects.filter(pk=band_id, assessment=assessment).first()
+        return Submission(
+            assessment=assessment,
+            lead=Lead(email=fake["email"], first_name=fake["first_name"]),
+            total_score=int(fake["total_score"]),
+            lowest_score=int(fake["lowest_score"]),
+            highest_score=int(fake["highest_score"]),
+            trait_scores=fake["trait_scores"],
+            strongest_trait=fake["strongest_trait"],
+            weakest_trait=fake["weakest_trait"],
+            band=band,
+            band_title=fake["band_title"],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

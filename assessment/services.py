@@ -1,11 +1,38 @@
 """Writes with side effects for the quiz. Views, forms and the admin call these."""
 
+from collections.abc import Mapping
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import STANDARD_SCALE, Assessment, Choice, Question, Whitepaper
-from .progress import QuizProgress, progress_session_key
+from leads.cleaning import clean_line, normalise_email
+from leads.models import Lead, OutboundEmail
+from leads.rendering import email_render
+from leads.services import SOURCE_FIELDS, email_enqueue, lead_capture, lead_notify_team
+from leads.tokens import confirm_url
+
+from .advice import strongest_traits, weak_traits
+from .links import download_url
+from .models import (
+    STANDARD_SCALE,
+    Answer,
+    Assessment,
+    Choice,
+    Download,
+    Question,
+    ResultBand,
+    Submission,
+    Whitepaper,
+)
+from .progress import Quiz, QuizProgress, progress_session_key, result_session_key
+
+SOURCE_SESSION_KEY = "assessment:source"
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
 @transaction.atomic
@@ -49,3 +76,305 @@ def whitepaper_file_discard(*, whitepaper: Whitepaper, old_name: str) -> None:
         return
     storage = whitepaper.file.storage
     transaction.on_commit(lambda: storage.delete(old_name))
+
+
+# Where visitors come from ------------------------------------------------------------------
+
+
+def source_remember(
+    *,
+    session: SessionBase,
+    landing_path: str,
+    landing_title: str,
+    referrer: str = "",
+    params: Mapping[str, str] | None = None,
+) -> dict:
+    """Keep the first page, referrer and UTM parameters of the visitor's first arrival.
+
+    First touch wins: later calls return what is already there. It lives in the session
+    the quiz needs anyway, so no extra cookie is set for it.
+    """
+    existing = session.get(SOURCE_SESSION_KEY)
+    if isinstance(existing, dict):
+        return existing
+    params = params or {}
+    raw = {
+        "landing_path": landing_path,
+        "landing_title": landing_title,
+        "referrer": referrer,
+        **{name: params.get(name, "") for name in UTM_FIELDS},
+    }
+    source = {name: clean_line(raw[name], max_length=SOURCE_FIELDS[name]) for name in raw}
+    session[SOURCE_SESSION_KEY] = source
+    return source
+
+
+def source_from_session(session: SessionBase) -> dict:
+    source = session.get(SOURCE_SESSION_KEY)
+    if not isinstance(source, dict):
+        return {}
+    return {name: str(source.get(name, "")) for name in SOURCE_FIELDS}
+
+
+def utm_from_url(url: str) -> dict[str, str]:
+    """The UTM parameters in a URL's query string (such as the article a visitor read)."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return {}
+    return {k: v for k, v in parse_qsl(query) if k in UTM_FIELDS}
+
+
+# Submitting the quiz -----------------------------------------------------------------------
+
+
+def quiz_too_fast(*, progress: QuizProgress, now=None) -> bool:
+    """Finished sooner than QUIZ_MIN_SECONDS after starting: a person can't read that fast."""
+    elapsed = (now or timezone.now()) - progress.started_at
+    return elapsed < timedelta(seconds=settings.QUIZ_MIN_SECONDS)
+
+
+def submission_create(
+    *,
+    quiz: Quiz,
+    progress: QuizProgress,
+    bands: list[ResultBand],
+    email: str,
+    first_name: str,
+    current_role: str = "",
+    consent_follow_ups: bool,
+    consent_text: str,
+    ip_address: str | None,
+    source: Mapping[str, str],
+) -> Submission:
+    """Save the lead and the scored submission, and queue the result email, all at once.
+
+    One transaction: if any part fails, nothing is kept and no email goes out (emails are
+    handed to Celery only on commit). Sending the same run of the quiz again (a double
+    click, a resent form) returns the submission already made. Raises ValidationError
+    when leads refuses the address or name.
+    """
+    try:
+        with transaction.atomic():
+            return _submission_create(
+                quiz=quiz,
+                progress=progress,
+                bands=bands,
+                email=email,
+                first_name=first_name,
+                current_role=current_role,
+                consent_follow_ups=consent_follow_ups,
+                consent_text=consent_text,
+                ip_address=ip_address,
+                source=source,
+            )
+    except IntegrityError:
+        existing = Submission.objects.for_result_page().filter(key=progress.key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _submission_create(
+    *,
+    quiz: Quiz,
+    progress: QuizProgress,
+    bands: list[ResultBand],
+    email: str,
+    first_name: str,
+    current_role: str,
+    consent_follow_ups: bool,
+    consent_text: str,
+    ip_address: str | None,
+    source: Mapping[str, str],
+) -> Submission:
+    by_pk = {band.pk: band for band in bands}
+    result = quiz.result(progress, [band.scoring_band() for band in bands])
+    band = by_pk.get(result.band.key) if result.band else None
+    lead = lead_capture(
+        email=email,
+        first_name=first_name,
+        current_role=current_role,
+        consent_follow_ups=consent_follow_ups,
+        consent_text=consent_text,
+        ip_address=ip_address,
+        source=dict(source),
+        segment=band.title if band else "",
+    )
+    source_values = {
+        name: clean_line(source.get(name, ""), max_length=length)
+        for name, length in SOURCE_FIELDS.items()
+    }
+    submission = Submission.objects.create(
+        assessment=quiz.assessment,
+        lead=lead,
+        key=progress.key,
+        total_score=result.total,
+        lowest_score=result.lowest,
+        highest_score=result.highest,
+        trait_scores={
+            trait: {"points": s.points, "lowest": s.lowest, "highest": s.highest}
+            for trait, s in result.traits.items()
+        },
+        strongest_trait=result.strongest or "",
+        weakest_trait=result.weakest or "",
+        band=band,
+        band_title=band.title if band else "",
+        started_at=progress.started_at,
+        finished_at=timezone.now(),
+        **source_values,
+    )
+    Answer.objects.bulk_create(_answers(quiz, progress, submission))
+    result_email_enqueue(submission=submission, ask_to_confirm=consent_follow_ups)
+    lead_notify_team(lead=lead)  # once per lead: a returning visitor finds it already made
+    return submission
+
+
+def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list[Answer]:
+    answers = []
+    for position, (question, item) in enumerate(
+        zip(quiz.questions, quiz.scoring_items(), strict=True), start=1
+    ):
+        choice = next(c for c in quiz.choices[question.pk] if c.pk == progress.answers[question.pk])
+        points = (
+            item.min_value + item.max_value - choice.value if item.reverse_scored else choice.value
+        )
+        answers.append(
+            Answer(
+                submission=submission,
+                question=question,
+                choice=choice,
+                position=position,
+                question_text=question.text,
+                trait=question.trait,
+                choice_label=choice.label,
+                value=choice.value,
+                points=points,
+            )
+        )
+    return answers
+
+
+def result_context(submission: Submission) -> dict:
+    """What the result page and the result email both show."""
+    return {
+        "submission": submission,
+        "assessment": submission.assessment,
+        "band": submission.band,
+        "strongest": strongest_traits(submission.trait_scores, submission.strongest_trait),
+        "weak": weak_traits(submission.trait_scores, submission.weakest_trait),
+        "whitepaper": submission.assessment.whitepaper,
+    }
+
+
+def result_email_enqueue(*, submission: Submission, ask_to_confirm: bool) -> OutboundEmail:
+    """The result email, once per submission. The confirm link only for a fresh opt-in."""
+    lead = submission.lead
+    context = result_context(submission) | {
+        "lead": lead,
+        "download_url": download_url(slug=submission.assessment.slug, submission_id=submission.pk),
+        "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
+        "confirm_url": (
+            confirm_url(lead.pk)
+            if ask_to_confirm and lead.consented and not lead.confirmed_at
+            else ""
+        ),
+    }
+    rendered = email_render(template="result", context=context, lead=lead)
+    return email_enqueue(
+        lead=lead,
+        kind=OutboundEmail.Kind.RESULT,
+        dedupe_key=f"result-{submission.pk}",
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
+    )
+
+
+def result_remember(
+    *, session: SessionBase, assessment: Assessment, progress: QuizProgress, submission_id: int
+) -> None:
+    """Let this browser, and only this one, see the result page, also after a reload."""
+    session[result_session_key(assessment)] = {"key": progress.key, "submission": submission_id}
+
+
+def result_pretend(
+    *,
+    session: SessionBase,
+    quiz: Quiz,
+    progress: QuizProgress,
+    bands: list[ResultBand],
+    email: str,
+    first_name: str,
+) -> None:
+    """For a bot (honeypot filled, or far too fast): a result page, but nothing stored or sent.
+
+    It looks like success, so the bot's author has no signal to tune against.
+    """
+    result = quiz.result(progress, [band.scoring_band() for band in bands])
+    session[result_session_key(quiz.assessment)] = {
+        "key": progress.key,
+        "pretend": {
+            "email": email,
+            "first_name": first_name,
+            "total_score": result.total,
+            "lowest_score": result.lowest,
+            "highest_score": result.highest,
+            "trait_scores": {
+                trait: {"points": s.points, "lowest": s.lowest, "highest": s.highest}
+                for trait, s in result.traits.items()
+            },
+            "strongest_trait": result.strongest or "",
+            "weakest_trait": result.weakest or "",
+            "band_id": result.band.key if result.band else None,
+            "band_title": result.band.title if result.band else "",
+        },
+    }
+
+
+# The whitepaper download -------------------------------------------------------------------
+
+
+def download_record(*, submission: Submission) -> Download:
+    return Download.objects.create(submission=submission)
+
+
+def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | None:
+    """Email a new download link if this address took this quiz; None otherwise.
+
+    The caller shows the same words either way, so the form can't tell anyone who took
+    the quiz. At most one such email an hour per submission, so the form can't be used to
+    flood someone's inbox.
+    """
+    try:
+        address = normalise_email(email)
+    except ValidationError:
+        return None
+    submission = (
+        Submission.objects.for_result_page()
+        .filter(assessment=assessment, lead__email=address)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if submission is None or submission.assessment.whitepaper is None:
+        return None
+    lead: Lead = submission.lead
+    context = {
+        "submission": submission,
+        "assessment": submission.assessment,
+        "whitepaper": submission.assessment.whitepaper,
+        "lead": lead,
+        "download_url": download_url(slug=assessment.slug, submission_id=submission.pk),
+        "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
+    }
+    rendered = email_render(template="fresh_link", context=context, lead=lead)
+    hour = timezone.now().strftime("%Y%m%d%H")
+    with transaction.atomic():
+        return email_enqueue(
+            lead=lead,
+            kind=OutboundEmail.Kind.FRESH_LINK,
+            dedupe_key=f"fresh-link-{submission.pk}-{hour}",
+            subject=rendered.subject,
+            html_body=rendered.html_body,
+            text_body=rendered.text_body,
+        )

@@ -8,4 +8,7 @@ urlpatterns = [
     path("<slug:slug>/", views.intro, name="intro"),
     path("<slug:slug>/q/<int:n>/", views.question, name="question"),
     path("<slug:slug>/details/", views.details, name="details"),
+    path("<slug:slug>/result/", views.result, name="result"),
+    path("<slug:slug>/download/<str:token>/", views.download, name="download"),
+    path("<slug:slug>/new-link/", views.new_link, name="new_link"),
 ]

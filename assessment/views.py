@@ -1,20 +1,39 @@
-"""The visitor's path through a quiz: intro, one question a page, then their details.
+"""The visitor's path through a quiz: intro, one question a page, their details, the result
+and the whitepaper download.
 
 Everything works without JavaScript. Progress lives in the session; any bad or stale
 request is sent somewhere sensible with a message, never a 500.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import DetailsForm
-from .models import Assessment, Choice
-from .progress import Quiz, QuizProgress
-from .services import answer_record, quiz_start
+from .forms import DetailsForm, FreshLinkForm
+from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
+from .models import Assessment, Choice, Submission
+from .progress import Quiz, QuizProgress, result_from_session, result_session_key
+from .services import (
+    UTM_FIELDS,
+    answer_record,
+    download_record,
+    fresh_link_send,
+    quiz_start,
+    quiz_too_fast,
+    result_context,
+    result_pretend,
+    result_remember,
+    source_from_session,
+    source_remember,
+    submission_create,
+)
 
 
 def _quiz_or_404(request: HttpRequest, slug: str) -> Quiz:
@@ -68,11 +87,24 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_or_404(request, slug)
     assessment, question_count = quiz.assessment, len(quiz)
     if request.method == "POST" and question_count:
+        # Arriving here first (a campaign link straight to the quiz): the page carried the
+        # referrer and UTM parameters in hidden fields. After an article's call to action
+        # the article is already in the session, and first touch wins.
+        source_remember(
+            session=request.session,
+            landing_path=assessment.get_absolute_url(),
+            landing_title=assessment.title,
+            referrer=_external(request, request.POST.get("referrer", "")),
+            params=request.POST,
+        )
         quiz_start(session=request.session, assessment=assessment)
         return redirect(_step_url(assessment, 1))
     progress = QuizProgress.from_session(request.session, assessment)
     resume_url = None
-    if progress is not None and progress.answers:
+    finished = progress is not None and _already_sent(request, assessment, progress)
+    if finished:
+        resume_url = _result_url(assessment)
+    elif progress is not None and progress.answers:
         # A guess that costs no queries: the question view corrects it if answers went stale.
         answered = len(progress.answers)
         resume_url = (
@@ -83,8 +115,33 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "assessment/intro.html",
-        {"assessment": assessment, "question_count": question_count, "resume_url": resume_url},
+        {
+            "assessment": assessment,
+            "question_count": question_count,
+            "resume_url": resume_url,
+            "finished": finished,
+            "source_fields": _source_fields(request),
+        },
     )
+
+
+def _external(request: HttpRequest, url: str) -> str:
+    """A referrer from another site; our own pages say nothing about where people came from."""
+    try:
+        host = urlsplit(url).netloc if url else ""
+    except ValueError:  # a garbled header
+        return ""
+    return url if host and host != request.get_host() else ""
+
+
+def _source_fields(request: HttpRequest) -> dict[str, str]:
+    """Hidden fields for the Start form, so a first arrival's source reaches the session
+    without a session (or cookie) for everyone who only looks at this page."""
+    fields = {name: request.GET[name] for name in UTM_FIELDS if request.GET.get(name)}
+    referrer = _external(request, request.headers.get("referer", ""))
+    if referrer:
+        fields["referrer"] = referrer
+    return fields
 
 
 @never_cache
@@ -157,6 +214,9 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     progress = QuizProgress.from_session(request.session, assessment)
     if progress is None or not quiz:
         return _restart(request, assessment)
+    if _already_sent(request, assessment, progress):
+        # A double click or a resent form: the first one already made the submission.
+        return redirect(_result_url(assessment))
     if quiz.first_unanswered(progress) is not None:
         return _back_to_unanswered(
             request,
@@ -165,12 +225,10 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             "Please answer every question first: this is the next one to answer.",
         )
     action = _details_url(assessment)
-    not_yet_sent = False
     if request.method == "POST":
         form = DetailsForm(request.POST, action=action)
-        # Next step of the issue: lead_capture() and email_enqueue() from the leads app.
-        # Until then a valid form is shown again with a notice; nothing is stored or sent.
-        not_yet_sent = form.is_valid()
+        if form.is_valid() and _submit(request, quiz, progress, form):
+            return redirect(_result_url(assessment))
     else:
         form = DetailsForm(action=action)
     return _no_index(
@@ -180,9 +238,155 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "assessment": assessment,
                 "form": form,
-                "not_yet_sent": not_yet_sent,
                 "total": len(quiz),
                 "last_step_url": _step_url(assessment, len(quiz)),
             },
         )
     )
+
+
+def _result_url(assessment: Assessment) -> str:
+    return reverse("assessment:result", kwargs={"slug": assessment.slug})
+
+
+def _already_sent(request: HttpRequest, assessment: Assessment, progress: QuizProgress) -> bool:
+    pointer = request.session.get(result_session_key(assessment))
+    return isinstance(pointer, dict) and pointer.get("key") == progress.key
+
+
+def _submit(request: HttpRequest, quiz: Quiz, progress: QuizProgress, form: DetailsForm) -> bool:
+    """Store and send, or pretend to for a bot. False when the form needs correcting."""
+    data = form.cleaned_data
+    bands = list(quiz.assessment.result_bands.all())
+    if form.is_probably_a_bot or quiz_too_fast(progress=progress):
+        result_pretend(
+            session=request.session,
+            quiz=quiz,
+            progress=progress,
+            bands=bands,
+            email=data["email"],
+            first_name=data["first_name"],
+        )
+        return True
+    try:
+        submission = submission_create(
+            quiz=quiz,
+            progress=progress,
+            bands=bands,
+            email=data["email"],
+            first_name=data["first_name"],
+            current_role=data["current_role"],
+            consent_follow_ups=data["follow_up_consent"],
+            consent_text=form.consent_wording(),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            source=source_from_session(request.session),
+        )
+    except ValidationError as error:
+        form.add_error("first_name" if error.code == "required" else "email", error)
+        return False
+    result_remember(
+        session=request.session,
+        assessment=quiz.assessment,
+        progress=progress,
+        submission_id=submission.pk,
+    )
+    return True
+
+
+@never_cache
+@require_safe
+def result(request: HttpRequest, slug: str) -> HttpResponse:
+    """Only for the browser that sent the form: the submission id is in its session."""
+    assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
+    submission = result_from_session(request.session, assessment)
+    if submission is None:
+        messages.warning(
+            request,
+            "We couldn't find a result for this browser. Results show in the browser that "
+            "took the assessment; we also emailed yours. You can take it again here.",
+        )
+        return redirect(assessment)
+    bands = list(assessment.result_bands.all())
+    context = result_context(submission) | {
+        "bands": bands,
+        "download_url": download_path(slug=assessment.slug, submission_id=submission.pk or 0),
+        "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
+    }
+    return _no_index(render(request, "assessment/result.html", context))
+
+
+def _bad_link(request: HttpRequest, assessment: Assessment, *, problem: str, status: int):
+    form = FreshLinkForm(action=_new_link_url(assessment))
+    response = render(
+        request,
+        "assessment/link_problem.html",
+        {"assessment": assessment, "problem": problem, "form": form},
+        status=status,
+    )
+    return _private(response)
+
+
+def _new_link_url(assessment: Assessment) -> str:
+    return reverse("assessment:new_link", kwargs={"slug": assessment.slug})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Stream the whitepaper for a valid signed link, and note the download.
+
+    Only links we made reach the checks: anything without the signature's separators
+    (an id, a file name) is simply not found.
+    """
+    assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
+    if ":" not in token:
+        raise Http404("No such download.")
+    try:
+        submission_id = submission_id_from_download_token(token)
+    except LinkExpired:
+        return _bad_link(request, assessment, problem="expired", status=410)
+    except LinkTampered:
+        return _bad_link(request, assessment, problem="tampered", status=403)
+    submission = Submission.objects.filter(pk=submission_id, assessment=assessment).first()
+    whitepaper = assessment.whitepaper
+    if submission is None or whitepaper is None or not whitepaper.file:
+        raise Http404("No such download.")
+    try:
+        handle = whitepaper.file.storage.open(whitepaper.file.name, "rb")
+    except OSError as exc:
+        raise Http404("The file is missing.") from exc
+    if request.method == "GET":  # HEAD only asks about it
+        download_record(submission=submission)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{whitepaper.slug}.pdf",
+        content_type="application/pdf",
+    )
+    return _private(response)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask for a fresh download link. The answer never says whether the address is known."""
+    assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
+    action = _new_link_url(assessment)
+    sent_to = None
+    if request.method == "POST":
+        form = FreshLinkForm(request.POST, action=action)
+        if form.is_valid():
+            fresh_link_send(assessment=assessment, email=form.cleaned_data["email"])
+            sent_to = form.cleaned_data["email"]
+    else:
+        form = FreshLinkForm(action=action)
+    response = render(
+        request,
+        "assessment/new_link.html",
+        {"assessment": assessment, "form": form, "sent_to": sent_to},
+    )
+    return _private(response)

@@ -1,5 +1,6 @@
-"""`make bench`: how fast is the article page next to a static file of the same size, and
-how fast do two Celery workers deliver due follow-up emails?
+"""`make bench`: how fast is the article page next to a static file of the same size?
+Does sending the assessment's form wait on the mail server (bench_submit.py)? And how fast
+do two Celery workers deliver due follow-up emails?
 
 The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
 hashed, compressed static files, and a real Redis holding the page cache. Both URLs are
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import redis
 
-from site_project import redis_server
+from site_project import bench_submit, redis_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = "/articles/are-you-career-or-job-focused/"
@@ -326,7 +327,33 @@ def measure(base_url: str, paths: dict[str, str], seconds: int, tool: str, workd
     return rows
 
 
-def run(seconds: int, tool: str) -> None:
+def measure_submit_mode(
+    env: dict[str, str], workdir: Path, label: str, smtp_delay: float, submits: int
+) -> bench_submit.SubmitResult:
+    """The details form under load with one kind of SMTP server: its own gunicorn and worker."""
+    sink, handler = bench_submit.start_sink(smtp_delay, redis_server.free_port())
+    port = redis_server.free_port()
+    mode_env = env | {
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+        "QUIZ_MIN_SECONDS": "0",  # the load generator answers faster than any person
+        "SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    worker = gunicorn = None
+    try:
+        worker = bench_submit.start_worker(mode_env, BASE_DIR, workdir / "celery.log")
+        gunicorn = start_gunicorn(mode_env, port, workdir)
+        wait_until_serving(f"http://127.0.0.1:{port}", gunicorn, workdir / "gunicorn.log")
+        print(f"Sending the details form {submits} times; SMTP sink {label}")
+        return bench_submit.measure_submits(
+            label, port, submits, lambda: handler.received, percentile
+        )
+    finally:
+        stop_process(gunicorn)
+        stop_process(worker)
+        sink.stop()
+
+
+def run(seconds: int, tool: str, submits: int = 0) -> None:
     """Set up, measure, print; stop everything and delete the folder whatever happens."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     redis_process = gunicorn = None
@@ -345,7 +372,15 @@ def run(seconds: int, tool: str) -> None:
         paths = {"article page": ARTICLE_PATH, "static file": static_path}
         rows = measure(base_url, paths, seconds, tool, workdir)
         print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
+        stop_process(gunicorn)
+        submit_rows = []
+        if submits:
+            slow = bench_submit.SLOW_SMTP_SECONDS
+            for label, delay in (("answers at once", 0.0), (f"answers after {slow:g} s", slow)):
+                submit_rows.append(measure_submit_mode(env, workdir, label, delay, submits))
         print_table(rows, tool)
+        if submit_rows:
+            bench_submit.print_submit_table(submit_rows)
     finally:
         stop_process(gunicorn)
         if redis_process is not None:
@@ -519,6 +554,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--emails", type=int, default=1000, help=f"due follow-ups to deliver (1 to {MAX_EMAILS})"
     )
+    parser.add_argument(
+        "--submits",
+        type=int,
+        default=60,
+        help=f"details-form submits per SMTP sink (0 skips them; at most "
+        f"{bench_submit.MAX_SUBMITS}; default 60)",
+    )
     args = parser.parse_args(argv)
     seconds = min(max(args.seconds, 1), MAX_SECONDS)
     emails = min(max(args.emails, 1), MAX_EMAILS)
@@ -531,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.part in ("all", "pages"):
-            run(seconds, tool)
+            run(seconds, tool, max(0, min(args.submits, bench_submit.MAX_SUBMITS)))
         if args.part in ("all", "emails"):
             run_emails(emails)
     except KeyboardInterrupt:

@@ -84,6 +84,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Web workers and Celery write at the same time. A deferred SQLite transaction that
+    # reads first and then writes fails at once with "database is locked" when another
+    # writer got in between; IMMEDIATE takes the write lock at BEGIN and waits for it.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -238,6 +245,12 @@ FIRM_COLOR_PRIMARY = env.str("FIRM_COLOR_PRIMARY", default="#0b5563")
 FIRM_COLOR_ACCENT = env.str("FIRM_COLOR_ACCENT", default="#f2b134")
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
+
+# The assessment: a details form sent sooner than this after starting the quiz is treated
+# as a bot (it sees a result page; nothing is stored or sent).
+QUIZ_MIN_SECONDS = env.int("QUIZ_MIN_SECONDS", default=8)
+# How long the signed whitepaper download link in the result page and email keeps working.
+WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7)
 
 # HTTPS hardening: on in production (HTTPS=on), off for local http.
 HTTPS = env.bool("HTTPS", default=False)

@@ -128,9 +128,32 @@ def test_call_to_action_links_to_the_promoted_assessment(client):
     assessment = make_assessment(title="Career or job?", estimated_minutes=4)
     article = make_article(promotes=assessment)
     html = client.get(f"/articles/{article.slug}/").content.decode()
-    assert f'href="{assessment.get_absolute_url()}"' in html
-    assert assessment.get_absolute_url() == f"/assessment/{assessment.slug}/"
+    assert f'href="/articles/{article.slug}/assessment/" rel="nofollow"' in html
     assert "4-minute assessment" in html
+    response = client.get(f"/articles/{article.slug}/assessment/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/assessment/{assessment.slug}/"
+
+
+def test_call_to_action_remembers_the_article_and_its_campaign_as_first_touch(client):
+    assessment = make_assessment()
+    article = make_article(title="Career or job?", promotes=assessment)
+    other = make_article(promotes=assessment)
+    read = f"https://testserver/articles/{article.slug}/?utm_source=linkedin&utm_campaign=q4&x=1"
+    client.get(f"/articles/{article.slug}/assessment/", HTTP_REFERER=read)
+    client.get(f"/articles/{other.slug}/assessment/?utm_source=later")  # first touch wins
+    source = client.session["assessment:source"]
+    assert source["landing_path"] == f"/articles/{article.slug}/"
+    assert source["landing_title"] == "Career or job?"
+    assert source["utm_source"] == "linkedin" and source["utm_campaign"] == "q4"
+    assert "x" not in source
+
+
+def test_call_to_action_without_an_active_quiz_goes_back_to_the_article(client):
+    article = make_article(promotes=make_assessment(is_active=False))
+    response = client.get(f"/articles/{article.slug}/assessment/")
+    assert response.status_code == 302 and response["Location"] == f"/articles/{article.slug}/"
+    assert "assessment:source" not in client.session
 
 
 def test_inactive_assessment_is_not_promoted(client):

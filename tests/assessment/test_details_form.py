@@ -1,4 +1,6 @@
-"""The details form at the end: validation only, for now. Submitting comes with the leads app."""
+"""The details form at the end: what it asks, and how it cleans and refuses input.
+
+Submitting it is tested in test_submit.py."""
 
 import re
 import unicodedata
@@ -119,15 +121,3 @@ def test_invalid_details_show_a_linked_error_summary(finished):
     assert "<title>Error: " in html and 'id="error-summary"' in html
     assert 'href="#id_email"' in html and 'href="#id_privacy_acknowledged"' in html
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
-    assert "Sending is not switched on yet" not in html
-
-
-def test_valid_details_are_not_submitted_yet_and_say_so(finished, mailoutbox):
-    client, url = finished
-    response = client.post(url, VALID)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Sending is not switched on yet" in html and "nothing was stored or sent" in html
-    assert 'role="status"' in html and "alert-danger" not in html
-    assert 'value="sam@example.com"' in html
-    assert mailoutbox == []

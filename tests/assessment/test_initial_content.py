@@ -72,8 +72,10 @@ def test_an_existing_seed_article_with_nothing_promoted_gets_the_quiz(client):
     _load()
     assert Article.objects.get(slug=ARTICLE_SLUG).promotes.slug == ASSESSMENT_SLUG
     html = client.get(f"/articles/{ARTICLE_SLUG}/").content.decode()
-    assert f'href="/assessment/{ASSESSMENT_SLUG}/"' in html
+    assert f'href="/articles/{ARTICLE_SLUG}/assessment/"' in html
     assert "4-minute assessment" in html
+    start = client.get(f"/articles/{ARTICLE_SLUG}/assessment/")
+    assert start.status_code == 302 and start["Location"] == f"/assessment/{ASSESSMENT_SLUG}/"
 
 
 def test_staff_choice_of_promoted_assessment_is_kept():

@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,3 +46,46 @@ def test_page_has_no_serious_accessibility_violations(
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     screenshot(page, "axe")
     assert not blocking, f"axe found problems on {path}:\n{describe(blocking)}"
+
+
+def test_the_assessment_pages_have_no_serious_accessibility_violations(
+    live_server, seed_article, page, axe, screenshot, settings
+):
+    """The intro, a question (also with its error), the details form (also with errors),
+    the result page, a broken download link and the fresh-link confirmation: each checked
+    as a visitor reaches it."""
+    settings.QUIZ_MIN_SECONDS = 0
+    checked = []
+
+    def check(label: str) -> None:
+        results = axe.run(page)
+        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        screenshot(page, f"axe-{label}")
+        assert not blocking, f"axe found problems on the {label}:\n{describe(blocking)}"
+        checked.append(label)
+
+    page.goto(live_server.url + "/assessment/career-or-job-focused/")
+    check("intro")
+    page.get_by_role("button", name="Start the assessment").click()
+    check("question")
+    page.get_by_role("button", name="Next").click()  # no answer chosen
+    check("question with an error")
+    for _ in range(10):
+        page.get_by_label("Agree", exact=True).check()
+        page.locator(".quiz-nav button[type=submit]").click()
+    page.get_by_role("button", name="Send me my result").click()  # empty form
+    check("details form with errors")
+    page.get_by_label("First name").fill("Ana")
+    page.get_by_label("Email address").fill("ana@example.com")
+    page.get_by_label("I have read how my details will be used.").check()
+    check("details form")
+    page.get_by_role("button", name="Send me my result").click()
+    page.wait_for_url("**/result/")
+    check("result page")
+    page.goto(live_server.url + "/assessment/career-or-job-focused/download/x:y:z/")
+    check("broken download link page")
+    page.get_by_label("Email address").fill("ana@example.com")
+    page.get_by_role("button", name="Email me a new link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check("fresh link confirmation")
+    assert len(checked) == 8

@@ -1,4 +1,5 @@
-"""`make bench` keeps working: a one-second run starts everything, measures, and cleans up."""
+"""`make bench` keeps working: a one-second run starts everything, measures, and cleans up;
+and a few form submits go through with both SMTP sinks."""
 
 import re
 import subprocess
@@ -37,6 +38,7 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
             "--part=pages",
             "--seconds=1",
             f"--tool={tool}",
+            "--submits=4",
         ],
         cwd=BASE_DIR,
         capture_output=True,
@@ -53,6 +55,10 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
         assert row, done.stdout
         requests_per_second, size, failed = float(row[1]), int(row[2]), int(row[3])
         assert requests_per_second > 0 and size > 1000 and failed == 0
+    for sink in ("answers at once", "answers after 2 s"):
+        row = re.search(rf"^{sink}\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+\d+$", done.stdout, re.M)
+        assert row, done.stdout
+        assert (row[1], row[2]) == ("4", "4")  # every submit reached the result page
     workdir = re.search(r"Preparing the site in (\S+)", done.stdout)[1]
     assert not Path(workdir).exists()
 
