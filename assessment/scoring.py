@@ -93,9 +93,12 @@ def score(items: Sequence[Item], values: Sequence[int], bands: Sequence[Band] = 
             before.highest + item.max_value,
         )
     lowest, highest = score_range(items)
-    # max()/min() keep the first of equals, so ties go to the trait asked about first.
+    # max()/min() keep the first of equals, so ties go to the trait asked about first. The
+    # weakest is picked from the other traits: naming one sign as both best and worst, as
+    # happens when every sign scores the same, tells the visitor nothing.
     strongest = max(traits, key=lambda t: traits[t].fraction, default=None)
-    weakest = min(traits, key=lambda t: traits[t].fraction, default=None)
+    others = [t for t in traits if t != strongest] or list(traits)
+    weakest = min(others, key=lambda t: traits[t].fraction, default=None)
     return Result(
         total=total,
         lowest=lowest,

@@ -142,3 +142,22 @@ def test_agreeing_more_never_lowers_a_plain_item_nor_raises_a_reverse_one(quiz, 
     higher[index] += 1
     delta = score(items, higher).total - score(items, values).total
     assert delta == (-1 if item.reverse_scored else 1)
+
+
+def test_when_every_sign_scores_the_same_strongest_and_weakest_differ():
+    items = [Item("vision", False, 1, 5), Item("path", False, 1, 5), Item("comfort", True, 1, 5)]
+    result = score(items, [4, 4, 2])  # every sign at 75%
+    assert {t.fraction for t in result.traits.values()} == {0.75}
+    assert result.strongest == "vision"
+    assert result.weakest == "path"
+
+
+@given(quizzes())
+def test_strongest_is_never_below_weakest_and_they_differ_when_they_can(quiz):
+    items, values = quiz
+    result = score(items, values)
+    if len(result.traits) >= 2:
+        assert result.strongest != result.weakest
+        strongest = result.traits[result.strongest].fraction
+        assert strongest >= result.traits[result.weakest].fraction
+        assert strongest == max(t.fraction for t in result.traits.values())
