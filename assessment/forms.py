@@ -6,6 +6,8 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from email_validator import EmailNotValidError, validate_email
 
 _WHITESPACE = re.compile(r"\s+")
@@ -74,6 +76,10 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        privacy = self.fields["privacy_acknowledged"]
+        privacy.help_text = format_html(
+            '{} <a href="{}">Read our privacy notice</a>.', privacy.help_text, reverse("privacy")
+        )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
@@ -126,6 +132,10 @@ class FreshLinkForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        privacy = self.fields["privacy_acknowledged"]
+        privacy.help_text = format_html(
+            '{} <a href="{}">Read our privacy notice</a>.', privacy.help_text, reverse("privacy")
+        )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}

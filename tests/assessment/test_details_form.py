@@ -121,3 +121,11 @@ def test_invalid_details_show_a_linked_error_summary(finished):
     assert "<title>Error: " in html and 'id="error-summary"' in html
     assert 'href="#id_email"' in html and 'href="#id_privacy_acknowledged"' in html
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
+
+
+def test_privacy_acknowledgement_links_to_the_privacy_notice():
+    from assessment.forms import DetailsForm
+
+    html = str(DetailsForm())
+    assert 'href="/privacy/"' in html
+    assert "Read our privacy notice" in html
