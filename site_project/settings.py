@@ -196,6 +196,9 @@ LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
 # to functions taking `lead=` (exporters return a dict; erasers return nothing).
 LEADS_PERSONAL_DATA_EXPORTERS = []
 LEADS_PERSONAL_DATA_ERASERS = []
+# Read-only inlines other apps add to a lead's admin page (dotted paths to InlineModelAdmin
+# classes whose model has a foreign key to Lead): the quiz shows each submission there.
+LEADS_LEAD_ADMIN_INLINES = ["assessment.admin.LeadSubmissionInline"]
 
 # Celery: configured here under the CELERY_ namespace (see site_project/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
