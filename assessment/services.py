@@ -332,6 +332,19 @@ def result_pretend(
     }
 
 
+# Personal data (GDPR) ---------------------------------------------------------------------
+
+
+def submissions_erase(*, lead: Lead) -> int:
+    """Right to erasure for the quiz (named in LEADS_PERSONAL_DATA_ERASERS).
+
+    Where the person came from goes (first page, referrer, campaign: a referrer or a
+    campaign link can name them); answers, scores, band and times stay, anonymous once the
+    lead is erased, so the quiz's statistics remain true. Returns how many were erased.
+    """
+    return Submission.objects.filter(lead=lead).update(**dict.fromkeys(SOURCE_FIELDS, ""))
+
+
 # The whitepaper download -------------------------------------------------------------------
 
 
