@@ -242,14 +242,17 @@ def test_retention_erases_old_unconverted_leads_only(settings):
     assert {placed.pk, qualified.pk, recent.pk}.isdisjoint(erased)
 
 
+def unwritten_sample(*, lead):
+    return [previews.EmailSample("not_written", "Not written", "A template nobody wrote.")]
+
+
 def test_staff_preview_every_email_and_a_missing_one_shows_a_note(
-    recruiter_client, client, monkeypatch
+    recruiter_client, client, settings
 ):
-    monkeypatch.setattr(
-        previews,
-        "KNOWN_EMAILS",
-        [*previews.KNOWN_EMAILS, ("not_written", "Not written", "A template nobody wrote.")],
-    )
+    settings.LEADS_EMAIL_PREVIEW_SAMPLES = [
+        *settings.LEADS_EMAIL_PREVIEW_SAMPLES,
+        "tests.leads.test_admin_data.unwritten_sample",
+    ]
     make_step(subject="What recruiters look for", body="A record of people you developed.")
     response = recruiter_client.get("/admin/leads/lead/email-previews/")
     assert response.status_code == 200
