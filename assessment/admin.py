@@ -386,6 +386,13 @@ class SubmissionAdmin(admin.ModelAdmin):
         )
 
 
+def _points(answer: Answer) -> str:
+    points = f"{answer.points} point{'' if answer.points == 1 else 's'}"
+    # Agreeing with a job-focused statement lowers the career score: say so, or 2 points
+    # for "Agree" looks like a mistake.
+    return points if answer.points == answer.value else f"{points}, reverse scored"
+
+
 class LeadSubmissionInline(admin.StackedInline):
     """Every quiz the lead took, on the lead's admin page (named in LEADS_LEAD_ADMIN_INLINES).
 
@@ -446,11 +453,8 @@ class LeadSubmissionInline(admin.StackedInline):
             "<ol>{}</ol>",
             format_html_join(
                 "",
-                "<li>{}: <strong>{}</strong> ({} point{})</li>",
-                (
-                    (a.question_text, a.choice_label, a.points, "" if a.points == 1 else "s")
-                    for a in answers
-                ),
+                "<li>{} <strong>{}</strong> ({})</li>",
+                ((a.question_text, a.choice_label, _points(a)) for a in answers),
             ),
         )
 

@@ -236,6 +236,7 @@ class LeadAdmin(admin.ModelAdmin):
     inlines = [EmailInline]  # plus lead_extra_inlines(), see get_inlines
     readonly_fields = (
         "email",
+        "segment",
         "consented",
         "consent_at",
         "consent_text",
@@ -255,7 +256,7 @@ class LeadAdmin(admin.ModelAdmin):
         "erased_at",
     )
     fieldsets = (
-        (None, {"fields": ("email", "first_name", "current_role")}),
+        (None, {"fields": ("email", "first_name", "current_role", "segment")}),
         ("Recruiting", {"fields": ("status", "owner", "notes")}),
         (
             "Follow-up emails",

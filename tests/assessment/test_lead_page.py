@@ -31,11 +31,13 @@ def test_the_lead_page_shows_each_submission_with_answers_result_and_downloads(a
     html = admin_client.get(f"/admin/leads/lead/{lead.pk}/change/").content.decode()
 
     assert "Quiz submissions" in html
+    assert "Latest result" in html and first.band_title in html
     for submission in (first, second):
         assert f"{submission.band_title}: {submission.total_score} out of" in html
         assert f"/admin/assessment/submission/{submission.pk}/change/" in html
     answer = first.answers.get(position=1)
-    assert f"{answer.question_text}: <strong>{answer.choice_label}</strong>" in html
+    assert f"{answer.question_text} <strong>{answer.choice_label}</strong>" in html
+    assert "reverse scored" in html  # why "Agree" can be worth 2 points
     assert "Strongly agree" in html  # the second run's answers
     assert "Strongly disagree" in html  # the first run's
     assert html.count("<li>20") >= 2  # both downloads of the first, with their date
