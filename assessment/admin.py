@@ -15,6 +15,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .models import (
@@ -382,4 +383,91 @@ class SubmissionAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:leads_lead_change", args=[obj.lead_id]),
             obj.lead.email,
+        )
+
+
+def _points(answer: Answer) -> str:
+    points = f"{answer.points} point{'' if answer.points == 1 else 's'}"
+    # Agreeing with a job-focused statement lowers the career score: say so, or 2 points
+    # for "Agree" looks like a mistake.
+    return points if answer.points == answer.value else f"{points}, reverse scored"
+
+
+class LeadSubmissionInline(admin.StackedInline):
+    """Every quiz the lead took, on the lead's admin page (named in LEADS_LEAD_ADMIN_INLINES).
+
+    Answers and downloads hang off the submission, and Django has no nested inlines, so they
+    are shown as read-only lists; all of it comes prefetched, so the page runs the same
+    queries however many submissions and answers there are.
+    """
+
+    model = Submission
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "quiz submission"
+    verbose_name_plural = "Quiz submissions (newest first)"
+    fields = (
+        "assessment",
+        "result_display",
+        "finished_at",
+        "source_display",
+        "answers_display",
+        "downloads_display",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("assessment")
+            .prefetch_related("answers", "downloads")
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="result")
+    def result_display(self, obj: Submission) -> str:
+        score = f"{obj.total_score} out of {obj.highest_score} (lowest possible {obj.lowest_score})"
+        return f"{obj.band_title}: {score}" if obj.band_title else score
+
+    @admin.display(description="where they came from")
+    def source_display(self, obj: Submission) -> str:
+        parts = [obj.landing_title or obj.landing_path, obj.referrer]
+        campaign = " / ".join(v for v in (obj.utm_source, obj.utm_medium, obj.utm_campaign) if v)
+        if campaign:
+            parts.append(f"campaign {campaign}")
+        return "; ".join(p for p in parts if p) or "-"
+
+    @admin.display(description="answers")
+    def answers_display(self, obj: Submission) -> str:
+        answers = obj.answers.all()
+        if not answers:
+            return "-"
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{} <strong>{}</strong> ({})</li>",
+                ((a.question_text, a.choice_label, _points(a)) for a in answers),
+            ),
+        )
+
+    @admin.display(description="whitepaper downloads")
+    def downloads_display(self, obj: Submission) -> str:
+        downloads = obj.downloads.all()
+        if not downloads:
+            return "None yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}</li>",
+                ((f"{timezone.localtime(d.downloaded_at):%Y-%m-%d %H:%M}",) for d in downloads),
+            ),
         )

@@ -267,19 +267,23 @@ def result_context(submission: Submission) -> dict:
     }
 
 
-def result_email_enqueue(*, submission: Submission, ask_to_confirm: bool) -> OutboundEmail:
-    """The result email, once per submission. The confirm link only for a fresh opt-in."""
-    lead = submission.lead
-    context = result_context(submission) | {
+def result_email_context(*, submission: Submission, lead: Lead, confirm_link: str) -> dict:
+    """What templates/emails/result.* read; the email previews build theirs here too."""
+    return result_context(submission) | {
         "lead": lead,
         "download_url": download_url(slug=submission.assessment.slug, submission_id=submission.pk),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
-        "confirm_url": (
-            confirm_url(lead.pk)
-            if ask_to_confirm and lead.consented and not lead.confirmed_at
-            else ""
-        ),
+        "confirm_url": confirm_link,
     }
+
+
+def result_email_enqueue(*, submission: Submission, ask_to_confirm: bool) -> OutboundEmail:
+    """The result email, once per submission. The confirm link only for a fresh opt-in."""
+    lead = submission.lead
+    asks = ask_to_confirm and lead.consented and not lead.confirmed_at
+    context = result_email_context(
+        submission=submission, lead=lead, confirm_link=confirm_url(lead.pk) if asks else ""
+    )
     rendered = email_render(template="result", context=context, lead=lead)
     return email_enqueue(
         lead=lead,
@@ -332,6 +336,19 @@ def result_pretend(
     }
 
 
+# Personal data (GDPR) ---------------------------------------------------------------------
+
+
+def submissions_erase(*, lead: Lead) -> int:
+    """Right to erasure for the quiz (named in LEADS_PERSONAL_DATA_ERASERS).
+
+    Where the person came from goes (first page, referrer, campaign: a referrer or a
+    campaign link can name them); answers, scores, band and times stay, anonymous once the
+    lead is erased, so the quiz's statistics remain true. Returns how many were erased.
+    """
+    return Submission.objects.filter(lead=lead).update(**dict.fromkeys(SOURCE_FIELDS, ""))
+
+
 # The whitepaper download -------------------------------------------------------------------
 
 
@@ -359,14 +376,7 @@ def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | No
     if submission is None or submission.assessment.whitepaper is None:
         return None
     lead: Lead = submission.lead
-    context = {
-        "submission": submission,
-        "assessment": submission.assessment,
-        "whitepaper": submission.assessment.whitepaper,
-        "lead": lead,
-        "download_url": download_url(slug=assessment.slug, submission_id=submission.pk),
-        "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
-    }
+    context = fresh_link_context(submission=submission, lead=lead)
     rendered = email_render(template="fresh_link", context=context, lead=lead)
     hour = timezone.now().strftime("%Y%m%d%H")
     with transaction.atomic():
@@ -378,3 +388,15 @@ def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | No
             html_body=rendered.html_body,
             text_body=rendered.text_body,
         )
+
+
+def fresh_link_context(*, submission: Submission, lead: Lead) -> dict:
+    """What templates/emails/fresh_link.* read; the email previews build theirs here too."""
+    return {
+        "submission": submission,
+        "assessment": submission.assessment,
+        "whitepaper": submission.assessment.whitepaper,
+        "lead": lead,
+        "download_url": download_url(slug=submission.assessment.slug, submission_id=submission.pk),
+        "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
+    }

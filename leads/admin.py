@@ -145,6 +145,30 @@ class EmailInline(admin.TabularInline):
         return False
 
 
+def lead_extra_inlines() -> list[type[admin.options.InlineModelAdmin]]:
+    """Inlines other apps add to the lead page, named in LEADS_LEAD_ADMIN_INLINES.
+
+    By dotted path, imported when the page is built, so leads never imports those apps.
+    """
+    return [import_string(path) for path in settings.LEADS_LEAD_ADMIN_INLINES]
+
+
+class SegmentFilter(admin.SimpleListFilter):
+    """The lead's latest result (band title), from the values leads actually have."""
+
+    title = "latest result"
+    parameter_name = "segment"
+
+    def lookups(self, request, model_admin):
+        segments = Lead.objects.exclude(segment="").order_by("segment")
+        return [(s, s) for s in segments.values_list("segment", flat=True).distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(segment=self.value())
+        return queryset
+
+
 class ConsentFilter(admin.SimpleListFilter):
     title = "follow-up emails"
     parameter_name = "follow_ups"
@@ -189,12 +213,13 @@ class LeadAdmin(admin.ModelAdmin):
         "email",
         "first_name",
         "current_role",
+        "segment",
         "status",
         "owner",
         "follow_ups_display",
         "created_at",
     )
-    list_filter = ("status", ConsentFilter, "owner", "created_at")
+    list_filter = ("status", SegmentFilter, ConsentFilter, "owner", "created_at")
     search_fields = ("email", "first_name", "current_role")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
@@ -208,9 +233,10 @@ class LeadAdmin(admin.ModelAdmin):
         "export_personal_data",
         "erase_personal_data",
     ]
-    inlines = [EmailInline]
+    inlines = [EmailInline]  # plus lead_extra_inlines(), see get_inlines
     readonly_fields = (
         "email",
+        "segment",
         "consented",
         "consent_at",
         "consent_text",
@@ -230,7 +256,7 @@ class LeadAdmin(admin.ModelAdmin):
         "erased_at",
     )
     fieldsets = (
-        (None, {"fields": ("email", "first_name", "current_role")}),
+        (None, {"fields": ("email", "first_name", "current_role", "segment")}),
         ("Recruiting", {"fields": ("status", "owner", "notes")}),
         (
             "Follow-up emails",
@@ -268,6 +294,9 @@ class LeadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record
+
+    def get_inlines(self, request, obj):
+        return [*lead_extra_inlines(), *super().get_inlines(request, obj)]
 
     def has_superuser_permission(self, request) -> bool:
         """Personal data leaves the site, or is destroyed, only at a superuser's hand."""

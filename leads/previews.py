@@ -1,29 +1,39 @@
 """Every email template rendered with sample data, for the staff preview page.
 
-Templates are found by name, so one another app has not written yet (the result email
-comes with the assessment) shows a note instead of breaking the page.
+leads knows its own emails (follow-ups, the new-lead notification). Other apps supply
+samples for theirs through LEADS_EMAIL_PREVIEW_SAMPLES: dotted paths to functions that
+take the sample lead and return EmailSample rows built with the same context their real
+email uses, so a preview never guesses the names a template reads. A template found on
+disk that nobody supplies a sample for, or a sample whose template is missing, shows a
+note instead of breaking the page.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.template.utils import get_app_template_dirs
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import FollowUpStep, Lead
 from .rendering import email_render
 
-KNOWN_EMAILS = [
-    ("result", "Result", "Sent when someone finishes the quiz: their result and the whitepaper."),
-    ("confirm", "Confirm address", "Asks the person to confirm before any follow-up is sent."),
-    ("follow_up", "Follow-up", "The sequence staff write under “Follow-up emails”."),
-    ("lead_notification", "New-lead notification", "To the recruiting team, once per lead."),
-]
 PARTS = ("subject.txt", "html", "txt")
+
+
+@dataclass
+class EmailSample:
+    """One email to preview: its template name and the context its real sender passes."""
+
+    name: str
+    label: str
+    description: str
+    context: dict = field(default_factory=dict)
+    to_team: bool = False  # rendered without a reader: no unsubscribe link
 
 
 @dataclass
@@ -50,43 +60,63 @@ def sample_lead() -> Lead:
         confirmed_at=now,
         landing_path="/articles/are-you-career-or-job-focused/",
         landing_title="Are you Career or Job Focused?",
+        utm_source="linkedin",
+        utm_campaign="spring-hiring",
         created_at=now,
     )
 
 
-def sample_context(lead: Lead) -> dict:
-    """Sample values under the names email templates are likely to use."""
-    band = SimpleNamespace(
-        title="Career focused",
-        summary="You know where you are going and what it takes to get there.",
-        advice="Build leadership experience before you need the title.",
+def lead_email_samples(*, lead: Lead) -> list[EmailSample]:
+    """The emails leads itself sends: each follow-up step, and the note to the team."""
+    steps = list(FollowUpStep.objects.order_by("order", "pk")) or [
+        FollowUpStep(subject="A sample follow-up", body="Staff write this text.")
+    ]
+    samples = []
+    for step in steps:
+        state = "" if step.is_active else " (switched off)"
+        audience = ", ".join(step.segments) if step.segments else "everyone"
+        samples.append(
+            EmailSample(
+                name="follow_up",
+                label=f"Follow-up: {step.subject}{state}",
+                description=f"Sent {step.delay_days} day(s) after confirming, to {audience}.",
+                context={"step": step},  # as follow_up_render passes it
+            )
+        )
+    samples.append(
+        EmailSample(
+            name="lead_notification",
+            label="New-lead notification",
+            description=f"To the recruiting team ({settings.RECRUITING_TEAM_EMAIL}), once a lead.",
+            context={  # as lead_notify_team passes it
+                "admin_url": settings.SITE_URL + reverse("admin:leads_lead_changelist"),
+                "RECRUITING_TEAM_EMAIL": settings.RECRUITING_TEAM_EMAIL,
+            },
+            to_team=True,
+        )
     )
-    site = settings.SITE_URL
-    return {
-        "lead": lead,
-        "band": band,
-        "result": SimpleNamespace(band=band, score=42, title=band.title),
-        "score": 42,
-        "whitepaper": SimpleNamespace(title="Don’t Blow It"),
-        "download_url": f"{site}/assessment/download/sample/",
-        "confirm_url": f"{site}/email/confirm/sample/",
-        "unsubscribe_url": f"{site}/email/unsubscribe/sample/",
-        "admin_url": f"{site}/admin/leads/lead/",
-        "RECRUITING_TEAM_EMAIL": settings.RECRUITING_TEAM_EMAIL,
-    }
+    return samples
+
+
+def email_samples(*, lead: Lead) -> list[EmailSample]:
+    """Other apps' samples first (the result email matters most), then leads' own."""
+    samples = []
+    for path in settings.LEADS_EMAIL_PREVIEW_SAMPLES:
+        samples.extend(import_string(path)(lead=lead))
+    return samples + lead_email_samples(lead=lead)
 
 
 def discovered_names() -> list[str]:
-    """Names of every emails/NAME.subject.txt in the template folders, the known ones first."""
+    """Names of every emails/NAME.subject.txt in the template folders."""
     folders = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     folders += [Path(d) for d in get_app_template_dirs("templates")]
-    found = {
-        path.name.removesuffix(".subject.txt")
-        for folder in folders
-        for path in (folder / "emails").glob("*.subject.txt")
-    }
-    known = [name for name, _, _ in KNOWN_EMAILS]
-    return known + sorted(found - set(known))
+    return sorted(
+        {
+            path.name.removesuffix(".subject.txt")
+            for folder in folders
+            for path in (folder / "emails").glob("*.subject.txt")
+        }
+    )
 
 
 def _missing_parts(name: str) -> list[str]:
@@ -99,13 +129,19 @@ def _missing_parts(name: str) -> list[str]:
     return missing
 
 
-def _render(preview: Preview, *, context: dict, lead: Lead) -> Preview:
-    missing = _missing_parts(preview.name)
+def _render(sample: EmailSample, *, lead: Lead) -> Preview:
+    preview = Preview(sample.name, sample.label, sample.description)
+    missing = _missing_parts(sample.name)
     if missing:
         preview.problem = "Not written yet: " + ", ".join(missing) + "."
         return preview
+    context = {"lead": lead, **sample.context}
+    if not sample.to_team:  # the sample lead is never saved, so it has no signed link
+        context.setdefault(
+            "unsubscribe_url", settings.SITE_URL + reverse("leads:unsubscribe", args=["sample"])
+        )
     try:
-        rendered = email_render(template=preview.name, context=context, lead=lead)
+        rendered = email_render(template=sample.name, context=context, lead=lead)
     except Exception as exc:  # a broken template must show here, not break the page
         preview.problem = f"This template does not render: {type(exc).__name__}: {exc}"
         return preview
@@ -117,28 +153,18 @@ def _render(preview: Preview, *, context: dict, lead: Lead) -> Preview:
 
 def email_previews() -> list[Preview]:
     lead = sample_lead()
-    context = sample_context(lead)
-    labels = {name: (label, description) for name, label, description in KNOWN_EMAILS}
-    previews = []
+    samples = email_samples(lead=lead)
+    previews = [_render(sample, lead=lead) for sample in samples]
+    covered = {sample.name for sample in samples}
     for name in discovered_names():
-        label, description = labels.get(name, (name.replace("_", " ").capitalize(), ""))
-        if name == "follow_up":
-            steps = list(FollowUpStep.objects.order_by("order", "pk")) or [
-                FollowUpStep(subject="A sample follow-up", body="Staff write this text.")
-            ]
-            for step in steps:
-                state = "" if step.is_active else " (switched off)"
-                preview = Preview(
-                    name=name,
-                    label=f"{label}: {step.subject}{state}",
-                    description=f"Sent {step.delay_days} day(s) after confirming, to "
-                    + (", ".join(step.segments) if step.segments else "everyone")
-                    + ".",
+        if name not in covered:
+            previews.append(
+                Preview(
+                    name,
+                    name.replace("_", " ").capitalize(),
+                    "",
+                    problem=f"No sample data: templates/emails/{name}.* exists, but no "
+                    "function in LEADS_EMAIL_PREVIEW_SAMPLES supplies an example for it.",
                 )
-                previews.append(_render(preview, context={**context, "step": step}, lead=lead))
-            continue
-        own = context
-        if name == "lead_notification":  # to the team: no unsubscribe link
-            own = {key: value for key, value in context.items() if key != "unsubscribe_url"}
-        previews.append(_render(Preview(name, label, description), context=own, lead=lead))
+            )
     return previews

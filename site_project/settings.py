@@ -194,8 +194,14 @@ LEADS_SEGMENT_CHOICES = env.str(
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
 # Other apps add their own data about a lead to the GDPR export and erasure: dotted paths
 # to functions taking `lead=` (exporters return a dict; erasers return nothing).
-LEADS_PERSONAL_DATA_EXPORTERS = []
-LEADS_PERSONAL_DATA_ERASERS = []
+LEADS_PERSONAL_DATA_EXPORTERS = ["assessment.exports.submissions_personal_data"]
+LEADS_PERSONAL_DATA_ERASERS = ["assessment.services.submissions_erase"]
+# Read-only inlines other apps add to a lead's admin page (dotted paths to InlineModelAdmin
+# classes whose model has a foreign key to Lead): the quiz shows each submission there.
+LEADS_LEAD_ADMIN_INLINES = ["assessment.admin.LeadSubmissionInline"]
+# The staff email previews: functions taking `lead=` (a made-up reader) that return
+# leads.previews.EmailSample rows for the emails their app sends.
+LEADS_EMAIL_PREVIEW_SAMPLES = ["assessment.previews.email_samples"]
 
 # Celery: configured here under the CELERY_ namespace (see site_project/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -20,6 +20,20 @@ def test_lead_list_search_and_filters(admin_client):
         assert admin_client.get(f"/admin/leads/lead/?{query}").status_code == 200
 
 
+def test_lead_list_filters_by_latest_result(admin_client):
+    make_lead(email="career@example.com", segment="Career focused")
+    make_lead(email="job@example.com", segment="Job focused")
+    make_lead(email="none@example.com")
+    listing = admin_client.get("/admin/leads/lead/").content.decode()
+    assert "By latest result" in listing
+    assert 'href="?segment=Career+focused"' in listing
+    assert 'href="?segment=Job+focused"' in listing
+    assert 'href="?segment="' not in listing  # no empty choice for leads without a result
+    html = admin_client.get("/admin/leads/lead/?segment=Job+focused").content.decode()
+    assert "job@example.com" in html
+    assert "career@example.com" not in html and "none@example.com" not in html
+
+
 def test_bulk_status_and_owner_actions(admin_client, admin_user):
     leads = [make_lead(), make_lead()]
     ids = [str(lead.pk) for lead in leads]
