@@ -76,10 +76,12 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        privacy = self.fields["privacy_acknowledged"]
-        privacy.help_text = format_html(
-            '{} <a href="{}">Read our privacy notice</a>.', privacy.help_text, reverse("privacy")
-        )
+        if privacy := self.fields.get("privacy_acknowledged"):
+            privacy.help_text = format_html(
+                '{} <a href="{}">Read our privacy notice</a>.',
+                privacy.help_text,
+                reverse("privacy"),
+            )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
@@ -132,10 +134,12 @@ class FreshLinkForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        privacy = self.fields["privacy_acknowledged"]
-        privacy.help_text = format_html(
-            '{} <a href="{}">Read our privacy notice</a>.', privacy.help_text, reverse("privacy")
-        )
+        if privacy := self.fields.get("privacy_acknowledged"):
+            privacy.help_text = format_html(
+                '{} <a href="{}">Read our privacy notice</a>.',
+                privacy.help_text,
+                reverse("privacy"),
+            )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}

@@ -53,6 +53,8 @@ def fill_details_with_keyboard(page: Page) -> None:
     page.keyboard.press("Tab")
     assert focused(page, "#id_privacy_acknowledged")
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the privacy notice link in the box's explanation
+    expect(page.locator(":focus")).to_have_text("Read our privacy notice")
     page.keyboard.press("Tab")
     assert focused(page, "#id_follow_up_consent")
     page.keyboard.press("Space")
