@@ -76,12 +76,12 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        if privacy := self.fields.get("privacy_acknowledged"):
-            privacy.help_text = format_html(
-                '{} <a href="{}">Read our privacy notice</a>.',
-                privacy.help_text,
-                reverse("privacy"),
-            )
+        privacy = self.fields["privacy_acknowledged"]
+        privacy.help_text = format_html(
+            '{} <a href="{}">Read our privacy notice</a>.',
+            privacy.help_text,
+            reverse("privacy"),
+        )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
@@ -134,12 +134,6 @@ class FreshLinkForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        if privacy := self.fields.get("privacy_acknowledged"):
-            privacy.help_text = format_html(
-                '{} <a href="{}">Read our privacy notice</a>.',
-                privacy.help_text,
-                reverse("privacy"),
-            )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}
