@@ -19,7 +19,7 @@ help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
-	@echo "make bench  the article page against a static file, and follow-up delivery by two workers"
+	@echo "make bench  the article page against a static file, follow-up delivery by two workers, the insights page"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12"; exit 1; fi

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from assessment.models import Assessment
 from assessment.services import source_remember, utm_from_url
+from insights.models import Kind
+from insights.services import event_record
 
 from .models import Article
 from .services import article_page_cache_key
@@ -59,6 +61,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         if use_cache:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    # Recorded out here, not in the cached render, so cached views count too.
+    event_record(kind=Kind.ARTICLE_VIEWED, request=request, article=slug)
     response = HttpResponse(entry["content"])
     response["Last-Modified"] = entry["last_modified"]
     # Browsers and proxies may keep a copy, but must ask before reusing it: the
@@ -99,4 +103,5 @@ def article_assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
         landing_title=article.title,
         params=params,
     )
+    event_record(kind=Kind.CTA_CLICKED, request=request, article=slug, assessment=assessment.slug)
     return redirect(assessment)

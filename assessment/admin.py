@@ -213,8 +213,34 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ("assessment", "trait", "reverse_scored")
     list_select_related = ("assessment",)
     search_fields = ("text",)
-    fields = ("assessment", "order", "text", "trait", "reverse_scored")
+    fields = ("assessment", "order", "text", "trait", "reverse_scored", "answer_distribution")
+    readonly_fields = ("answer_distribution",)
     inlines = (ChoiceInline,)
+
+    @admin.display(description="How people answered")
+    def answer_distribution(self, obj: Question) -> str:
+        """From the stored answers, so it counts every submission, kept or retaken."""
+        if obj.pk is None:
+            return "Nobody yet: the question is new."
+        picks = Answer.objects.picks_per_choice(obj)
+        total = sum(picks.values())
+        if not total:
+            return "Nobody has answered this question yet."
+        rows = [(choice.label, picks.get(choice.pk, 0)) for choice in obj.choices.all()]
+        removed = total - sum(n for _, n in rows)
+        if removed:
+            rows.append(("An answer since removed", removed))
+        return format_html(
+            '<table><caption>How {} people answered</caption><thead><tr><th scope="col">'
+            'Answer</th><th scope="col">People</th><th scope="col">Share</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            total,
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}%</td></tr>',
+                ((label, n, round(100 * n / total)) for label, n in rows),
+            ),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,7 +1,7 @@
 """The quiz: assessments, their questions and answer choices, result bands, the whitepaper."""
 
 from django.db import models
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,6 +298,13 @@ class Submission(models.Model):
         return 100 if span <= 0 else round(100 * (self.total_score - self.lowest_score) / span)
 
 
+class AnswerQuerySet(models.QuerySet):
+    def picks_per_choice(self, question: Question) -> dict[int | None, int]:
+        """How many people picked each choice of the question (None: a choice since deleted)."""
+        rows = self.filter(question=question).values_list("choice").annotate(n=Count("id"))
+        return dict(rows.order_by())
+
+
 class Answer(models.Model):
     """One answer of a submission, as the visitor saw it.
 
@@ -318,6 +325,8 @@ class Answer(models.Model):
     choice_label = models.CharField(max_length=120)
     value = models.IntegerField()
     points = models.IntegerField(help_text="After reverse scoring.")
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission", "position"]

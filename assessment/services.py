@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
 from leads.models import Lead, OutboundEmail
 from leads.rendering import email_render
@@ -53,6 +54,7 @@ def quiz_start(*, session: SessionBase, assessment: Assessment) -> QuizProgress:
     """Begin (or begin again) with no answers, noting when, for a later speed check on bots."""
     progress = QuizProgress(started_at=timezone.now(), answers={})
     session[progress_session_key(assessment)] = progress.to_session()
+    visit_start(session=session, landing_path=source_from_session(session).get("landing_path", ""))
     return progress
 
 

@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from insights.models import Kind
+from insights.services import event_record
+
 from .forms import DetailsForm, FreshLinkForm
 from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
 from .models import Assessment, Choice, Submission
@@ -98,6 +101,7 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
             params=request.POST,
         )
         quiz_start(session=request.session, assessment=assessment)
+        event_record(kind=Kind.QUIZ_STARTED, request=request, assessment=slug)
         return redirect(_step_url(assessment, 1))
     progress = QuizProgress.from_session(request.session, assessment)
     resume_url = None
@@ -186,7 +190,10 @@ def question(request: HttpRequest, slug: str, n: int) -> HttpResponse:
             )
             if n < len(quiz):
                 return redirect(_step_url(assessment, n + 1))
+            event_record(kind=Kind.QUIZ_FINISHED, request=request, assessment=slug)
             return redirect(_details_url(assessment))
+    else:
+        event_record(kind=Kind.QUESTION_REACHED, request=request, assessment=slug, question=n)
     previous_url = _step_url(assessment, n - 1) if n > 1 else assessment.get_absolute_url()
     return _no_index(
         render(
@@ -290,6 +297,12 @@ def _submit(request: HttpRequest, quiz: Quiz, progress: QuizProgress, form: Deta
         progress=progress,
         submission_id=submission.pk,
     )
+    event_record(
+        kind=Kind.LEAD,
+        request=request,
+        assessment=quiz.assessment.slug,
+        label=submission.band_title,
+    )
     return True
 
 
@@ -362,6 +375,7 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         raise Http404("The file is missing.") from exc
     if request.method == "GET":  # HEAD only asks about it
         download_record(submission=submission)
+        event_record(kind=Kind.DOWNLOADED, request=request, assessment=slug)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from insights.models import Kind
+from insights.services import event_record
+
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
 from .models import FollowUpStep, Lead, OutboundEmail
@@ -123,12 +126,14 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
     """No more follow-ups: stamp the time once and cancel what is still pending."""
     with transaction.atomic():
         now = timezone.now()
-        Lead.objects.filter(pk=lead.pk, unsubscribed_at__isnull=True).update(
+        first_time = Lead.objects.filter(pk=lead.pk, unsubscribed_at__isnull=True).update(
             unsubscribed_at=now, updated_at=now
         )
         OutboundEmail.objects.filter(lead=lead).pending_follow_ups().update(
             status=OutboundEmail.Status.CANCELLED, last_error="Cancelled: the lead unsubscribed."
         )
+    if first_time:
+        event_record(kind=Kind.UNSUBSCRIBED)
     lead.refresh_from_db()
     return lead
 
@@ -416,9 +421,11 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
 
 def email_mark_failed(*, email_id: int, error: str) -> None:
     """The last retry failed: stop, and show staff why."""
-    OutboundEmail.objects.filter(
+    failed = OutboundEmail.objects.filter(
         pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
     ).update(status=OutboundEmail.Status.FAILED, last_error=error[:2000])
+    if failed:
+        event_record(kind=Kind.EMAIL_FAILED)
 
 
 def email_resend(*, email: OutboundEmail) -> OutboundEmail:
@@ -554,8 +561,16 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:
     return email
 
 
+EMAIL_OUTCOMES = {
+    OutboundEmail.Status.SENT: Kind.EMAIL_SENT,
+    OutboundEmail.Status.FAILED: Kind.EMAIL_FAILED,
+}
+
+
 def _finish(email: OutboundEmail, *, status: str, error: str, sent_at=None) -> None:
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=status, last_error=error, sent_at=sent_at
     )
     email.status, email.last_error, email.sent_at = status, error, sent_at
+    if status in EMAIL_OUTCOMES:
+        event_record(kind=EMAIL_OUTCOMES[status], label=email.kind)

@@ -1,6 +1,7 @@
 """`make bench`: how fast is the article page next to a static file of the same size?
 Does sending the assessment's form wait on the mail server (bench_submit.py)? And how fast
-do two Celery workers deliver due follow-up emails?
+do two Celery workers deliver due follow-up emails? And the insights page over a year of
+traffic (bench_insights.py)?
 
 The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
 hashed, compressed static files, and a real Redis holding the page cache. Both URLs are
@@ -549,7 +550,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
-        "--part", choices=["all", "pages", "emails"], default="all", help="what to measure"
+        "--part",
+        choices=["all", "pages", "emails", "insights"],
+        default="all",
+        help="what to measure",
     )
     parser.add_argument(
         "--emails", type=int, default=1000, help=f"due follow-ups to deliver (1 to {MAX_EMAILS})"
@@ -576,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
             run(seconds, tool, max(0, min(args.submits, bench_submit.MAX_SUBMITS)))
         if args.part in ("all", "emails"):
             run_emails(emails)
+        if args.part in ("all", "insights"):
+            # Its own process: it needs a fresh database of its own.
+            subprocess.run([sys.executable, "-m", "site_project.bench_insights"], check=False)
     except KeyboardInterrupt:
         print("\nInterrupted; everything started has been stopped.", file=sys.stderr)
         return 130

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "articles",
     "assessment",
     "leads",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,8 @@ LEADS_SEGMENT_CHOICES = env.str(
 )
 # GDPR: leads not placed or qualified are erased this many days after their last activity.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
+# Raw funnel events are kept this long after their day is summed (insights.DailyCount).
+INSIGHTS_RAW_RETENTION_DAYS = env.int("INSIGHTS_RAW_RETENTION_DAYS", default=30)
 # Other apps add their own data about a lead to the GDPR export and erasure: dotted paths
 # to functions taking `lead=` (exporters return a dict; erasers return nothing).
 LEADS_PERSONAL_DATA_EXPORTERS = ["assessment.exports.submissions_personal_data"]
@@ -230,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"expires": 55},  # a backlog of sweeps helps nobody
+    },
+    "insights-roll-up": {
+        "task": "insights.tasks.roll_up_events",
+        "schedule": 3600.0,  # hourly: a missed night catches up, and a rolled day is skipped
+        "options": {"expires": 3000},
     },
     "leads-erase-expired": {
         "task": "leads.tasks.erase_expired_leads",

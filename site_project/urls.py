@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 
 from articles import views as article_views
 from articles.sitemaps import ArticleSitemap, PageSitemap
+from insights import views as insights_views
 
 from . import views
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("assessment/", include("assessment.urls")),
     path("email/", include("leads.urls")),
+    # Staff only: admin_view sends everyone else to the admin login.
+    path(
+        "admin/insights/",
+        admin.site.admin_view(insights_views.dashboard),
+        name="insights_dashboard",
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

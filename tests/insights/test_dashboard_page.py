@@ -1,0 +1,85 @@
+"""The insights page: staff only, linked from the admin index, safe with bad dates, and a
+fixed number of queries whatever the period."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from insights.models import DailyCount, Event, Kind
+from tests.factories import make_article, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/admin/insights/"
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_admin_index_links_to_it(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert f'href="{DASHBOARD}"' in page
+
+
+def test_anyone_else_gets_the_admin_login(client, django_user_model):
+    assert client.get(DASHBOARD)["Location"].startswith("/admin/login/")
+    user = django_user_model.objects.create_user("reader", password="pw-1234-long")
+    client.force_login(user)
+    response = client.get(DASHBOARD + "?csv=funnel")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_page_has_a_chart_and_a_table_for_each_figure_without_scripts(admin_client):
+    quiz = make_quiz(questions=2)
+    article = make_article(promotes=quiz)
+    Event.objects.create(kind=Kind.ARTICLE_VIEWED, article=article.slug)
+    page = admin_client.get(DASHBOARD).content.decode()
+    for heading in ["The funnel", "Drop-off on each question", "Top articles by leads", "Email"]:
+        assert heading in page
+    assert '<svg role="img"' in page and "<caption>The funnel</caption>" in page
+    assert "Download “The funnel” as CSV" in page
+    assert "<script>" not in page.split('id="content-main"')[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=2026-03-10&end=2026-03-01",
+        "start=2026-01-01&end=9999-12-31",
+        "start=yesterday&end=today",
+        "days=1000",
+    ],
+)
+def test_a_bad_period_falls_back_to_the_last_30_days_with_a_message(admin_client, query):
+    make_quiz(questions=1)
+    response = admin_client.get(f"{DASHBOARD}?{query}")
+    assert response.status_code == 200
+    assert any("Showing the last 30 days instead" in m for m in _messages(response))
+    start = timezone.localdate() - timedelta(days=29)
+    assert f"From {start:%-d %B %Y}" in response.content.decode()
+
+
+@pytest.mark.parametrize("days", [7, 90])
+def test_the_same_few_queries_whatever_the_period(
+    admin_client, days, django_assert_max_num_queries
+):
+    quiz = make_quiz(questions=5)
+    article = make_article(promotes=quiz)
+    today = timezone.localdate()
+    for back in range(days):
+        DailyCount.objects.create(
+            day=today - timedelta(days=back + 1),
+            kind=Kind.ARTICLE_VIEWED,
+            article=article.slug,
+            count=2,
+        )
+        Event.objects.create(kind=Kind.QUESTION_REACHED, assessment=quiz.slug, question=1)
+    admin_client.get("/admin/")  # the session and user are loaded the same way every time
+    # Session, user, then: the last rolled day, daily counts, raw events, assessments,
+    # articles, questions and leads by week. Nothing grows with the number of days.
+    with django_assert_max_num_queries(9):
+        response = admin_client.get(f"{DASHBOARD}?days={days}")
+    assert response.status_code == 200
