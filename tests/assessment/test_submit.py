@@ -107,7 +107,8 @@ def test_the_result_email_has_band_traits_and_download_link(
 def test_no_confirm_link_without_the_follow_up_box(finished, quiz):
     finished.post(details_url(quiz), DETAILS)
     email = _result_emails().get()
-    assert "/email/confirm/" not in email.text_body and "career emails" not in email.html_body
+    assert "/email/confirm/" not in email.text_body and "/email/confirm/" not in email.html_body
+    assert "Yes, send me the career emails" not in email.html_body
     assert not Lead.objects.get().consented
 
 
