@@ -266,9 +266,14 @@ QUIZ_MIN_SECONDS = env.int("QUIZ_MIN_SECONDS", default=8)
 # How long the signed whitepaper download link in the result page and email keeps working.
 WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7)
 
+# /readyz: how long each check (Redis, a Celery worker's ping) may take.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.0)
+
 # HTTPS hardening: on in production (HTTPS=on), off for local http.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers often check health over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
