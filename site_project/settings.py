@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "simple_history",
+    "django_ratelimit",
     "articles",
     "assessment",
     "leads",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "site_project.ratelimits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "site_project.urls"
@@ -279,7 +281,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -315,6 +318,19 @@ PERMISSIONS_POLICY = (
 )
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "site_project.views.csrf_failure"
+
+# Rate limits (site_project/ratelimits.py), counted in the shared Redis cache. Off only for
+# load tests (RATELIMIT_ENABLE=off). Should Redis be down, forms work unlimited rather than
+# refusing everyone.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_FAIL_OPEN = True
+# POSTs to these views (by URL name): (django-ratelimit's "count/period", what is counted).
+RATELIMITS = {
+    "assessment:details": (env.str("RATELIMIT_QUIZ", default="20/h"), "ip"),
+    "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
+    "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),
+    "admin:login": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
+}
 
 LOGGING = {
     "version": 1,
