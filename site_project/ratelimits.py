@@ -11,13 +11,17 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 
-def client_ip(group: str, request) -> str:
+def visitor_ip(request) -> str:
     """The visitor's address; behind our proxy, the one it appended to X-Forwarded-For."""
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.rsplit(",", 1)[-1].strip()
     return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def client_ip(group: str, request) -> str:
+    return visitor_ip(request)
 
 
 def link_token(group: str, request) -> str:
@@ -57,5 +61,15 @@ def too_many_requests(request, *, seconds: int):
     minutes = math.ceil(seconds / 60)
     response = render(request, "429.html", {"seconds": seconds, "minutes": minutes}, status=429)
     response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def admin_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout, as a page that says how long it lasts."""
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    response = render(request, "admin_locked_out.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
     response["Cache-Control"] = "no-store"
     return response

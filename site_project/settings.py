@@ -5,6 +5,7 @@ there is no committed secret. See README.md for every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "django_ratelimit",
+    "axes",
     "articles",
     "assessment",
     "leads",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "site_project.ratelimits.RateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "site_project.urls"
@@ -121,6 +124,21 @@ CACHES = {
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
+# django-axes first: it refuses a locked-out account before a password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin sign-in lockout: this many wrong passwords for one account from one address lock that
+# pair for a while (locking by account alone would let anyone lock the whole team out).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "site_project.ratelimits.admin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "site_project.ratelimits.visitor_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # Argon2 for new and changed passwords; the others stay so existing hashes still verify
 # (and are upgraded to Argon2 at the next sign-in).
@@ -338,5 +356,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts and failures, not every start-up banner
+    },
 }
