@@ -375,3 +375,21 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # lockouts and failures, not every start-up banner
     },
 }
+
+# Error reporting: Sentry only when SENTRY_DSN is set; otherwise the SDK is never imported.
+# Request bodies and personal data stay out of reports: forms here carry people's details.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+    )
