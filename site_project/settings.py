@@ -58,8 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "site_project.request_log.RequestIdMiddleware",  # first: every later log line has the id
     "django.middleware.security.SecurityMiddleware",
-    # The CSP middleware goes first so every response, static files included, gets it; ours
-    # sits inside it to pick the admin's policy before the header is written.
+    # The CSP middleware comes before WhiteNoise so static files get the header too; ours sits
+    # inside it, to pick the admin's policy before the header is written.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "site_project.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

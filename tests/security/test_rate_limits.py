@@ -136,3 +136,16 @@ def test_the_wait_page_is_as_safe_as_any_other(client, settings, content):
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_visitor_address_is_always_an_address_or_none(settings, rf):
+    """django-axes stores it in an IP column: junk must never reach PostgreSQL."""
+    from site_project.ratelimits import visitor_ip
+
+    settings.BEHIND_PROXY = True
+    spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")
+    assert visitor_ip(spoofed) == "10.0.0.2"
+    forwarded = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="10.0.0.2")
+    assert visitor_ip(forwarded) == "203.0.113.5"
+    bare = rf.get("/", REMOTE_ADDR="")
+    assert visitor_ip(bare) is None
