@@ -13,13 +13,14 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v "$$c"; break; fi; done)
 
-.PHONY: help install env migrate content run test lint format bench clean
+.PHONY: help install env migrate content run test lint format bench flower clean
 
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
-	@echo "make bench  the article page against a static file, follow-up delivery by two workers, the insights page"
+	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
+	@echo "make flower Celery's Flower on 127.0.0.1:5555 (needs FLOWER_BASIC_AUTH=user:password)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12"; exit 1; fi
@@ -63,6 +64,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m site_project.bench
+
+# Flower on loopback only, and only with a password (see README, Security and operations).
+flower: install
+	$(BIN)/python -m site_project.flower
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -5,10 +5,12 @@ there is no committed secret. See README.md for every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 from site_project.mail_config import mailer_from_url
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "simple_history",
+    "django_ratelimit",
+    "axes",
     "articles",
     "assessment",
     "leads",
@@ -53,7 +57,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "site_project.request_log.RequestIdMiddleware",  # first: every later log line has the id
     "django.middleware.security.SecurityMiddleware",
+    # The CSP middleware comes before WhiteNoise so static files get the header too; ours sits
+    # inside it, to pick the admin's policy before the header is written.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "site_project.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "site_project.ratelimits.RateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "site_project.urls"
@@ -78,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "site_project.context_processors.firm",
             ],
         },
@@ -118,6 +130,29 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # query fewer on every quiz step, and a Redis outage falls back to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# django-axes first: it refuses a locked-out account before a password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin sign-in lockout: this many wrong passwords for one account from one address lock that
+# pair for a while (locking by account alone would let anyone lock the whole team out).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "site_project.ratelimits.admin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "site_project.ratelimits.visitor_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# Argon2 for new and changed passwords; the others stay so existing hashes still verify
+# (and are upgraded to Argon2 at the next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -269,27 +304,109 @@ QUIZ_MIN_SECONDS = env.int("QUIZ_MIN_SECONDS", default=8)
 # How long the signed whitepaper download link in the result page and email keeps working.
 WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7)
 
+# /readyz: how long each check (Redis, a Celery worker's ping) may take.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.0)
+
 # HTTPS hardening: on in production (HTTPS=on), off for local http.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers often check health over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django's own CSP (6.0+) rather than django-csp: same header, nonces and per-view overrides,
+# one dependency fewer. Public pages have no inline script or style, so none is allowed;
+# Bootstrap's form controls draw their ticks with data: SVG images. A nonce goes into the
+# header only when a template uses {{ csp_nonce }}; never in a page the page cache shares.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin only (site_project.middleware): django-prose-editor writes an inline import map
+# and styles, and the email previews show HTML email, whose styles are inline by nature.
+ADMIN_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+}
+# Powerful browser features the site never uses, switched off for it and anything it frames.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "site_project.views.csrf_failure"
 
+# Rate limits (site_project/ratelimits.py), counted in the shared Redis cache. Off only for
+# load tests (RATELIMIT_ENABLE=off). Should Redis be down, forms work unlimited rather than
+# refusing everyone.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_FAIL_OPEN = True
+# POSTs to these views (by URL name): (django-ratelimit's "count/period", what is counted).
+RATELIMITS = {
+    "assessment:details": (env.str("RATELIMIT_QUIZ", default="20/h"), "ip"),
+    "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
+    "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),
+    "admin:login": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
+}
+
+# Logs: one JSON object a line in production (for a log collector), readable text when
+# DEBUG is on. Every line names the request (or the task it started): site_project/request_log.py.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "site_project.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "site_project.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts and failures, not every start-up banner
+    },
 }
+
+# Error reporting: Sentry only when SENTRY_DSN is set; otherwise the SDK is never imported.
+# Request bodies and personal data stay out of reports: forms here carry people's details.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+    )

@@ -7,7 +7,7 @@ from articles import views as article_views
 from articles.sitemaps import ArticleSitemap, PageSitemap
 from insights import views as insights_views
 
-from . import views
+from . import health, views
 
 sitemaps = {"pages": PageSitemap, "articles": ArticleSitemap}
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("theme.css", views.theme_stylesheet, name="theme_css"),
     path("favicon.ico", views.favicon),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 if settings.SERVE_MEDIA:

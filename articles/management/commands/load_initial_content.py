@@ -8,12 +8,16 @@ from articles.models import Article
 from articles.services import article_cache_clear
 from assessment.initial_content import load_assessment
 from leads.initial_content import load_follow_ups
+from site_project.staff_groups import staff_groups_load
 
 SEED_ARTICLE_PROMOTING_THE_QUIZ = "are-you-career-or-job-focused"
 
 
 class Command(BaseCommand):
-    help = "Create the initial articles, the quiz, its whitepaper and the follow-up emails."
+    help = (
+        "Create the initial articles, the quiz, its whitepaper, the follow-up emails and the"
+        " staff groups."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -21,6 +25,7 @@ class Command(BaseCommand):
             report += load_articles(promotes=assessment)
             report += self._promote(assessment)
             report += load_follow_ups()
+            report += staff_groups_load()
         for line in report:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Initial content is in place."))

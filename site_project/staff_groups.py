@@ -1,0 +1,50 @@
+"""The two kinds of staff, as Django groups with model permissions.
+
+Editors shape what visitors read and receive; recruiters work the people who answered.
+Neither group may delete leads: personal data is erased or exported only by superusers
+(the GDPR actions check is_superuser themselves).
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+ALL = ("add", "change", "delete", "view")
+
+GROUPS = {
+    "Editors": {
+        "articles.article": ALL,
+        "assessment.assessment": ALL,
+        "assessment.question": ALL,
+        "assessment.choice": ALL,
+        "assessment.resultband": ALL,
+        "assessment.whitepaper": ALL,
+        "leads.followupstep": ALL,  # the follow-up emails' text, and their previews
+    },
+    "Recruiters": {
+        "leads.lead": ("view", "change"),
+        "leads.outboundemail": ("view", "change"),  # change: resend a failed email
+        "assessment.submission": ("view",),
+        "assessment.answer": ("view",),
+        "assessment.download": ("view",),
+    },
+}
+
+
+def staff_groups_load() -> list[str]:
+    """Create the groups, or add permissions they lack; never removes what staff added."""
+    report = []
+    for name, models in GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        wanted = [
+            Permission.objects.get(
+                content_type__app_label=label.split(".")[0],
+                codename=f"{action}_{label.split('.')[1]}",
+            )
+            for label, actions in models.items()
+            for action in actions
+        ]
+        missing = set(wanted) - set(group.permissions.all())
+        if missing:
+            group.permissions.add(*missing)
+        if created or missing:
+            report.append(f"Staff group '{name}': {len(missing)} permissions added.")
+    return report
