@@ -409,4 +409,7 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
         max_request_body_size="never",
+        # Stack frames' local variables can hold a visitor's form data (the request's repr
+        # includes POST values on some Python versions), so they never leave the server.
+        include_local_variables=False,
     )
