@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from leads.models import SOURCE_FIELDS
+
 from .models import (
     STANDARD_SCALE,
     Answer,
@@ -379,18 +381,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         ),
         (
             "Where they came from",
-            {
-                "fields": (
-                    "landing_path",
-                    "landing_title",
-                    "referrer",
-                    "utm_source",
-                    "utm_medium",
-                    "utm_campaign",
-                    "utm_term",
-                    "utm_content",
-                )
-            },
+            {"fields": (*SOURCE_FIELDS,)},
         ),
     ]
 

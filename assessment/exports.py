@@ -1,6 +1,6 @@
 """A person's quiz data for a GDPR access request (named in LEADS_PERSONAL_DATA_EXPORTERS)."""
 
-from leads.models import Lead
+from leads.models import SOURCE_FIELDS, Lead
 
 from .models import Submission
 
@@ -14,14 +14,7 @@ SUBMISSION_FIELDS = [
     "band_title",
     "started_at",
     "finished_at",
-    "landing_path",
-    "landing_title",
-    "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
+    *SOURCE_FIELDS,
 ]
 ANSWER_FIELDS = ["position", "question_text", "trait", "choice_label", "value", "points"]
 

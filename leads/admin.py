@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
-from .models import FollowUpStep, Lead, OutboundEmail
+from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
 from .previews import email_previews
 from .services import (
     email_resend,
@@ -243,14 +243,7 @@ class LeadAdmin(admin.ModelAdmin):
         "consent_ip",
         "confirmed_at",
         "unsubscribed_at",
-        "landing_path",
-        "landing_title",
-        "referrer",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "utm_term",
-        "utm_content",
+        *SOURCE_FIELDS,
         "created_at",
         "updated_at",
         "erased_at",
@@ -276,16 +269,7 @@ class LeadAdmin(admin.ModelAdmin):
         (
             "Where they came from",
             {
-                "fields": (
-                    "landing_path",
-                    "landing_title",
-                    "referrer",
-                    "utm_source",
-                    "utm_medium",
-                    "utm_campaign",
-                    "utm_term",
-                    "utm_content",
-                ),
+                "fields": (*SOURCE_FIELDS,),
                 "classes": ("collapse",),
             },
         ),

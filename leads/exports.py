@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
-from .models import Lead, OutboundEmail
+from .models import SOURCE_FIELDS, Lead, OutboundEmail
 
 CSV_COLUMNS = [
     ("email", "Email"),
@@ -74,14 +74,7 @@ LEAD_FIELDS = [
     "current_role",
     "segment",
     "status",
-    "landing_path",
-    "landing_title",
-    "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
+    *SOURCE_FIELDS,
     "notes",
     "created_at",
     "updated_at",

@@ -11,6 +11,19 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# Where a visitor first came from, with each field's length: kept on the lead and on
+# every submission, and listed in the admin and in exports.
+SOURCE_FIELDS = {
+    "landing_path": 500,
+    "landing_title": 300,
+    "referrer": 500,
+    "utm_source": 200,
+    "utm_medium": 200,
+    "utm_campaign": 200,
+    "utm_term": 200,
+    "utm_content": 200,
+}
+
 
 class LeadQuerySet(models.QuerySet):
     def reachable(self):

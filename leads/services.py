@@ -24,22 +24,12 @@ from insights.services import event_record
 
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
-from .models import FollowUpStep, Lead, OutboundEmail
+from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
 from .rendering import RenderedEmail, email_render
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
-SOURCE_FIELDS = {
-    "landing_path": 500,
-    "landing_title": 300,
-    "referrer": 500,
-    "utm_source": 200,
-    "utm_medium": 200,
-    "utm_campaign": 200,
-    "utm_term": 200,
-    "utm_content": 200,
-}
 # Kinds that go to the lead themselves, and so carry an unsubscribe link.
 _TO_LEAD = {
     OutboundEmail.Kind.RESULT,
