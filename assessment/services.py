@@ -13,8 +13,12 @@ from django.utils import timezone
 from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
 from leads.models import Lead, OutboundEmail
-from leads.rendering import email_render
-from leads.services import SOURCE_FIELDS, email_enqueue, lead_capture, lead_notify_team
+from leads.services import (
+    SOURCE_FIELDS,
+    email_enqueue_template,
+    lead_capture,
+    lead_notify_team,
+)
 from leads.tokens import confirm_url
 
 from .advice import strongest_traits, weak_traits
@@ -286,14 +290,12 @@ def result_email_enqueue(*, submission: Submission, ask_to_confirm: bool) -> Out
     context = result_email_context(
         submission=submission, lead=lead, confirm_link=confirm_url(lead.pk) if asks else ""
     )
-    rendered = email_render(template="result", context=context, lead=lead)
-    return email_enqueue(
+    return email_enqueue_template(
         lead=lead,
         kind=OutboundEmail.Kind.RESULT,
         dedupe_key=f"result-{submission.pk}",
-        subject=rendered.subject,
-        html_body=rendered.html_body,
-        text_body=rendered.text_body,
+        template="result",
+        context=context,
     )
 
 
@@ -379,16 +381,14 @@ def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | No
         return None
     lead: Lead = submission.lead
     context = fresh_link_context(submission=submission, lead=lead)
-    rendered = email_render(template="fresh_link", context=context, lead=lead)
     hour = timezone.now().strftime("%Y%m%d%H")
     with transaction.atomic():
-        return email_enqueue(
+        return email_enqueue_template(
             lead=lead,
             kind=OutboundEmail.Kind.FRESH_LINK,
             dedupe_key=f"fresh-link-{submission.pk}-{hour}",
-            subject=rendered.subject,
-            html_body=rendered.html_body,
-            text_body=rendered.text_body,
+            template="fresh_link",
+            context=context,
         )
 
 

@@ -133,22 +133,17 @@ def lead_notify_team(*, lead: Lead) -> OutboundEmail:
 
     Rendered without a reader (lead=None): it goes to the team, so it has no unsubscribe link.
     """
-    rendered = email_render(
+    return email_enqueue_template(
+        lead=lead,
+        kind=OutboundEmail.Kind.NOTIFICATION,
+        dedupe_key="team-new-lead",
         template="lead_notification",
         context={
             "lead": lead,
             "admin_url": settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead.pk]),
             "RECRUITING_TEAM_EMAIL": settings.RECRUITING_TEAM_EMAIL,
         },
-        lead=None,
-    )
-    return email_enqueue(
-        lead=lead,
-        kind=OutboundEmail.Kind.NOTIFICATION,
-        dedupe_key="team-new-lead",
-        subject=rendered.subject,
-        html_body=rendered.html_body,
-        text_body=rendered.text_body,
+        to_lead=False,
     )
 
 
@@ -358,6 +353,30 @@ def email_enqueue(
     if status == OutboundEmail.Status.QUEUED and send_at <= now:
         transaction.on_commit(partial(email_dispatch, email_id=email.pk))
     return email
+
+
+def email_enqueue_template(
+    *,
+    lead: Lead,
+    kind: str,
+    dedupe_key: str,
+    template: str,
+    context: dict,
+    to_lead: bool = True,
+) -> OutboundEmail:
+    """Render templates/emails/<template>.* and put it in the outbox: what most emails need.
+
+    `to_lead=False` renders without a reader, so mail to the team has no unsubscribe link.
+    """
+    rendered = email_render(template=template, context=context, lead=lead if to_lead else None)
+    return email_enqueue(
+        lead=lead,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        subject=rendered.subject,
+        html_body=rendered.html_body,
+        text_body=rendered.text_body,
+    )
 
 
 def email_dispatch(*, email_id: int) -> bool:
