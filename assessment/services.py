@@ -1,5 +1,6 @@
 """Writes with side effects for the quiz. Views, forms and the admin call these."""
 
+import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
@@ -35,6 +36,8 @@ from .models import (
     Whitepaper,
 )
 from .progress import Quiz, QuizProgress, progress_session_key, result_session_key
+
+logger = logging.getLogger(__name__)
 
 SOURCE_SESSION_KEY = "assessment:source"
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -358,6 +361,22 @@ def submissions_erase(*, lead: Lead) -> int:
 
 def download_record(*, submission: Submission) -> Download:
     return Download.objects.create(submission=submission)
+
+
+def fresh_link_request(*, assessment: Assessment, email: str) -> None:
+    """Hand a fresh-link request to a worker, so the form answers in the same time for a
+    known and an unknown address (no timing side channel on who took the quiz).
+
+    If the broker is down the request is served in-process instead: a slower answer is
+    better than a visitor who never gets their link.
+    """
+    from .tasks import send_fresh_link  # tasks import services; import late to avoid a cycle
+
+    try:
+        send_fresh_link.apply_async(kwargs={"assessment_id": assessment.pk, "email": email})
+    except Exception:
+        logger.exception("Could not queue a fresh-link request; sending it in-process")
+        fresh_link_send(assessment=assessment, email=email)
 
 
 def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | None:

@@ -27,7 +27,7 @@ from .services import (
     UTM_FIELDS,
     answer_record,
     download_record,
-    fresh_link_send,
+    fresh_link_request,
     quiz_start,
     quiz_too_fast,
     result_context,
@@ -394,7 +394,7 @@ def new_link(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = FreshLinkForm(request.POST, action=action)
         if form.is_valid():
-            fresh_link_send(assessment=assessment, email=form.cleaned_data["email"])
+            fresh_link_request(assessment=assessment, email=form.cleaned_data["email"])
             sent_to = form.cleaned_data["email"]
     else:
         form = FreshLinkForm(action=action)
