@@ -37,6 +37,7 @@ def _setup(db_url: str, folder: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_project.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["INSIGHTS_BUFFER_URL"] = ""  # events are loaded in bulk: no Redis to flush
     import django
 
     django.setup()
