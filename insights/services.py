@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from .buffer import buffer_flush, buffer_push
 from .models import DailyCount, Event
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def event_record(
     question: int = 0,
     label: str = "",
 ) -> None:
-    """Note one step. Never raises and never reads: one INSERT, or nothing for a bot.
+    """Note one step. Never raises and never reads: nothing for a bot, else one LPUSH to the
+    Redis buffer (see buffer.py), or one INSERT when there is no buffer or Redis is down.
 
     With a request, the visit id (and the article the quiz came from) are taken from the
     session, but only when the visitor already has one: looking never creates a session or a
@@ -80,19 +82,18 @@ def event_record(
             data = _visit_of(request)
             visit = str(data.get("id", ""))[:22]
             article = article or str(data.get("article", ""))
-        Event.objects.bulk_create(
-            [
-                Event(
-                    kind=kind,
-                    visit=visit,
-                    assessment=assessment[:200],
-                    article=article[:200],
-                    question=question,
-                    label=label[:120],
-                )
-            ],
-            ignore_conflicts=True,  # the same step of the same visit, again: counted once
+        event = Event(
+            kind=kind,
+            visit=visit,
+            assessment=assessment[:200],
+            article=article[:200],
+            question=question,
+            label=label[:120],
+            at=timezone.now(),
         )
+        if not buffer_push(event):
+            # The same step of the same visit, again: counted once.
+            Event.objects.bulk_create([event], ignore_conflicts=True)
     except Exception:
         logger.exception("Could not record the insights event %s", kind)
 
@@ -114,13 +115,21 @@ def last_rolled_day() -> date | None:
     return DailyCount.objects.aggregate(last=Max("day"))["last"]
 
 
-def events_roll_up(*, today: date | None = None) -> int:
+# The last events of a day may still wait in the Redis buffer, or in a request that has
+# not pushed them yet: a day is summed once this long has passed since it ended.
+ROLL_UP_GRACE = timedelta(minutes=10)
+
+
+def events_roll_up(*, today: date | None = None, now: datetime | None = None) -> int:
     """Sum every finished day not rolled up yet into DailyCount; drop raw events past retention.
+
+    The buffer is written out first, so the sums include every event of those days.
 
     Safe to run twice: a day is summed only once (the latest rolled day marks the point), and
     deleting old events does not change the sums. Returns how many days were summed.
     """
-    today = today or timezone.localdate()
+    today = today or timezone.localdate((now or timezone.now()) - ROLL_UP_GRACE)
+    buffer_flush()
     last = last_rolled_day()
     since = day_start(last + timedelta(days=1)) if last else None
     raw = Event.objects.before(day_start(today))

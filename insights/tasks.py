@@ -2,9 +2,15 @@
 
 from celery import shared_task
 
+from .buffer import buffer_flush
 from .services import events_roll_up
 
 
 @shared_task
 def roll_up_events() -> int:
     return events_roll_up()
+
+
+@shared_task
+def flush_events() -> int:
+    return buffer_flush()

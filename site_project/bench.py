@@ -307,6 +307,22 @@ def served_from_redis(redis_url: str) -> bool:
     return bool(redis.Redis.from_url(redis_url).keys("*articles:page:*"))
 
 
+# Runs inside `manage.py shell`: the page views waiting in the insights buffer, and written.
+COUNT_VIEWS = """
+from insights.buffer import KEY, buffer_client
+from insights.models import Event, Kind
+client = buffer_client()
+waiting = client.llen(KEY) if client else 0
+written = Event.objects.filter(kind=Kind.ARTICLE_VIEWED).count()
+print(f"{waiting} waiting in Redis, {written} written to the database")
+"""
+
+
+def counted_views(env: dict[str, str]) -> str:
+    """How the page views reached insights: buffered in Redis, or written one by one."""
+    return manage(env, "shell", "--no-imports", "-c", COUNT_VIEWS).strip().splitlines()[-1]
+
+
 def measure(base_url: str, paths: dict[str, str], seconds: int, tool: str, workdir: Path):
     """Check each URL answers 200, then load them one after the other."""
     sizes = {}
@@ -373,6 +389,7 @@ def run(seconds: int, tool: str, submits: int = 0) -> None:
         paths = {"article page": ARTICLE_PATH, "static file": static_path}
         rows = measure(base_url, paths, seconds, tool, workdir)
         print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
+        print(f"Article views counted: {counted_views(env)}")
         stop_process(gunicorn)
         submit_rows = []
         if submits:

@@ -4,11 +4,13 @@ Loads 1,000,000 funnel events spread over a year and 50,000 leads (each with a q
 submission) into a fresh database in a temporary folder (SQLite, or the database named by
 BENCH_DATABASE_URL, e.g. a throw-away PostgreSQL database), then times the page in the
 admin, in process, for 7 and 90 days: first with every event still raw, then after the
-roll-up has summed every finished day. Prints the median of a few runs and the query count.
+roll-up has summed every finished day. Prints the median of a few runs and the query count,
+and exits non-zero when any of them takes 500 ms or more.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import statistics
@@ -20,23 +22,29 @@ from pathlib import Path
 
 EVENTS = 1_000_000
 LEADS = 50_000
+ARTICLES = 20  # promoting the quiz, besides the seed article
 DAYS = 365
 RUNS = 5
 TARGET_MS = 500
 
 
-def _setup(db_url: str) -> None:
+def _setup(db_url: str, folder: Path) -> None:
     os.environ["DATABASE_URL"] = db_url
+    os.environ["MEDIA_ROOT"] = str(folder / "media")
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(folder / "private")  # the seed whitepaper goes here
+    os.environ["STATIC_ROOT"] = str(folder / "static")
+    (folder / "static").mkdir()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_project.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["CACHE_URL"] = "locmem://"
+    os.environ["INSIGHTS_BUFFER_URL"] = ""  # events are loaded in bulk: no Redis to flush
     import django
 
     django.setup()
     from django.conf import settings
 
-    # Timing the page, not static file hashing: no collectstatic manifest is needed.
+    # Timing the page and its queries: no Redis to start, and no collectstatic manifest.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -48,36 +56,44 @@ def _setup(db_url: str) -> None:
 
 def _load() -> None:
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.utils import timezone
 
-    from assessment.models import Submission
-    from insights.models import Event, Kind
+    from articles.models import Article
+    from assessment.models import Assessment, Submission
+    from insights.synthetic import events_bulk_load, events_synthesize
     from leads.models import Lead
-    from tests.factories import make_article, make_quiz
 
     rng = random.Random(5)  # the same data every run  # noqa: S311
-    quiz = make_quiz(questions=10, slug="bench-quiz")
-    slugs = [make_article(slug=f"bench-{n}", promotes=quiz).slug for n in range(20)]
-    bands = list(quiz.result_bands.values_list("title", flat=True))
+    # The real quiz, its bands and the seed articles.
+    call_command("load_initial_content", stdout=io.StringIO())
+    quiz = Assessment.objects.get()
     now = timezone.now()
-    kinds = list(Kind)
-    batch: list = []
-    for n in range(EVENTS):
-        kind = rng.choice(kinds)
-        batch.append(
-            Event(
-                kind=kind,
-                visit=f"v{n}" if kind not in (Kind.ARTICLE_VIEWED, Kind.CTA_CLICKED) else "",
-                assessment=quiz.slug if kind != Kind.ARTICLE_VIEWED else "",
-                article=rng.choice(slugs),
-                question=rng.randint(1, 10) if kind == Kind.QUESTION_REACHED else 0,
-                label=rng.choice(bands) if kind == Kind.LEAD else "",
-                at=now - timedelta(seconds=rng.randint(0, DAYS * 86400)),
-            )
+    Article.objects.bulk_create(
+        Article(
+            title=f"Bench article {n}",
+            slug=f"bench-{n}",
+            standfirst="Made up for the benchmark.",
+            body="<p>Made up for the benchmark.</p>",
+            status=Article.Status.PUBLISHED,
+            publish_at=now - timedelta(days=DAYS),
+            promotes=quiz,
         )
-        if len(batch) == 10_000:
-            Event.objects.bulk_create(batch)
-            batch = []
+        for n in range(ARTICLES)
+    )
+    slugs = list(Article.objects.filter(promotes=quiz).values_list("slug", flat=True))
+    bands = list(quiz.result_bands.values_list("title", flat=True))
+    events_bulk_load(
+        events_synthesize(
+            count=EVENTS,
+            until=now,
+            days=DAYS,
+            assessment=quiz.slug,
+            articles=slugs,
+            bands=bands,
+            questions=quiz.questions.count(),
+        )
+    )
     statuses = list(Lead.Status)
     leads = Lead.objects.bulk_create(
         Lead(email=f"bench{n}@example.com", first_name="Bench", status=rng.choice(statuses))
@@ -103,6 +119,17 @@ def _load() -> None:
         batch_size=5000,
     )
     get_user_model().objects.create_superuser("bench", "bench@example.com", None)
+
+
+def _settle() -> None:
+    """On PostgreSQL, do now what autovacuum does soon after a bulk change, rather than in
+    the middle of the timing: fresh statistics for the planner, and the visibility map that
+    lets a read use the covering index alone."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def _time(label: str) -> float:
@@ -132,8 +159,9 @@ def _time(label: str) -> float:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-insights-") as folder:
+        folder = Path(folder)
         _setup(
-            os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}", folder
         )
         from django.conf import settings
         from django.db import connection
@@ -144,14 +172,16 @@ def main() -> int:
             f"Insights: {EVENTS:,} events over {DAYS} days and {LEADS:,} leads loaded into "
             f"{connection.vendor} in {time.perf_counter() - started:.0f} s"
         )
-        _time("every event still raw")
+        _settle()
+        raw = _time("every event still raw")
         from insights.services import events_roll_up
 
         settings.INSIGHTS_RAW_RETENTION_DAYS = 30
         started = time.perf_counter()
         days = events_roll_up()
         print(f"  roll-up: {days} days summed in {time.perf_counter() - started:.1f} s")
-        worst = _time("after the roll-up")
+        _settle()
+        worst = max(raw, _time("after the roll-up"))
     return 0 if worst < TARGET_MS else 1
 
 

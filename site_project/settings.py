@@ -233,6 +233,9 @@ LEADS_SEGMENT_CHOICES = env.str(
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
 # Raw funnel events are kept this long after their day is summed (insights.DailyCount).
 INSIGHTS_RAW_RETENTION_DAYS = env.int("INSIGHTS_RAW_RETENTION_DAYS", default=30)
+# Funnel events wait in this Redis and are written in bulk every minute (insights/buffer.py);
+# empty writes each one straight to the database.
+INSIGHTS_BUFFER_URL = env.str("INSIGHTS_BUFFER_URL", default=REDIS_URL)
 # Other apps add their own data about a lead to the GDPR export and erasure: dotted paths
 # to functions taking `lead=` (exporters return a dict; erasers return nothing).
 LEADS_PERSONAL_DATA_EXPORTERS = ["assessment.exports.submissions_personal_data"]
@@ -271,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"expires": 55},  # a backlog of sweeps helps nobody
+    },
+    "insights-flush-events": {
+        "task": "insights.tasks.flush_events",
+        "schedule": 60.0,  # the dashboard's figures are at most about a minute behind
+        "options": {"expires": 55},
     },
     "insights-roll-up": {
         "task": "insights.tasks.roll_up_events",

@@ -28,6 +28,7 @@ def _isolated_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.SITE_URL = "https://careers.example.com"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.INSIGHTS_BUFFER_URL = ""  # events straight to the database; see tests/insights
 
 
 @pytest.fixture(autouse=True)

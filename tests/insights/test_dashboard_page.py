@@ -8,6 +8,8 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from insights.models import DailyCount, Event, Kind
+from insights.services import events_roll_up
+from insights.synthetic import events_bulk_load, events_synthesize
 from tests.factories import make_article, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -68,18 +70,25 @@ def test_the_same_few_queries_whatever_the_period(
 ):
     quiz = make_quiz(questions=5)
     article = make_article(promotes=quiz)
-    today = timezone.localdate()
-    for back in range(days):
-        DailyCount.objects.create(
-            day=today - timedelta(days=back + 1),
-            kind=Kind.ARTICLE_VIEWED,
-            article=article.slug,
-            count=2,
+    bands = list(quiz.result_bands.values_list("title", flat=True))
+    events_bulk_load(
+        events_synthesize(
+            count=20 * days,
+            until=timezone.now(),
+            days=days,
+            assessment=quiz.slug,
+            articles=[article.slug],
+            bands=bands,
+            questions=5,
         )
-        Event.objects.create(kind=Kind.QUESTION_REACHED, assessment=quiz.slug, question=1)
+    )
+    # The older half of the period is summed by day; the rest is read from raw events.
+    assert events_roll_up(today=timezone.localdate() - timedelta(days=days // 2))
+    assert Event.objects.filter(at__gte=timezone.now() - timedelta(days=days // 2)).exists()
     admin_client.get("/admin/")  # the session and user are loaded the same way every time
     # Session, user, then: the last rolled day, daily counts, raw events, assessments,
     # articles, questions and leads by week. Nothing grows with the number of days.
     with django_assert_max_num_queries(9):
         response = admin_client.get(f"{DASHBOARD}?days={days}")
     assert response.status_code == 200
+    assert DailyCount.objects.exists()

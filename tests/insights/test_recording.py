@@ -2,13 +2,18 @@
 visit, never for bots, and a broken write never breaks the page."""
 
 import re
-from unittest import mock
+from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from insights.models import Event, Kind
-from insights.services import VISIT_SESSION_KEY, event_record
+from insights.buffer import KEY, buffer_flush
+from insights.models import DailyCount, Event, Kind
+from insights.services import VISIT_SESSION_KEY, event_record, events_roll_up
+from insights.tasks import flush_events
 from leads.services import lead_unsubscribe
+from site_project.redis_server import free_port
 from tests.assessment.walk import DETAILS, backdate
 from tests.factories import make_article, make_quiz, make_whitepaper
 from tests.leads.factories import make_reachable_lead
@@ -99,10 +104,71 @@ def test_unsubscribing_counts_once():
     assert _kinds() == [Kind.UNSUBSCRIBED]
 
 
-def test_a_failed_write_is_logged_and_the_page_still_works(client, caplog):
+def test_a_database_error_while_recording_is_logged_and_the_page_still_works(client, caplog):
     article = make_article()
-    with mock.patch.object(Event.objects, "bulk_create", side_effect=RuntimeError("disk full")):
-        response = client.get(f"/articles/{article.slug}/")
+    with transaction.atomic():  # undone below, which brings the table back
+        with connection.cursor() as cursor:  # the database itself refuses the write
+            cursor.execute("ALTER TABLE insights_event RENAME TO insights_event_gone")
+        response = client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
         event_record(kind=Kind.EMAIL_SENT)
+        transaction.set_rollback(True)
     assert response.status_code == 200
-    assert "Could not record the insights event" in caplog.text
+    assert article.title in response.content.decode()
+    failures = [r for r in caplog.records if "Could not record the insights event" in r.message]
+    assert len(failures) == 2 and all(r.exc_info for r in failures)
+    assert not Event.objects.exists()
+
+
+def test_with_the_buffer_a_view_waits_in_redis_until_the_flush(client, event_buffer):
+    article = make_article()
+    client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
+    client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=GOOGLEBOT)
+    assert event_buffer.llen(KEY) == 1 and not Event.objects.exists()
+    before = timezone.now()
+    assert flush_events.delay().get() == 1
+    event = Event.objects.get()
+    assert (event.kind, event.article, event.visit) == (Kind.ARTICLE_VIEWED, article.slug, "")
+    assert before - timedelta(minutes=1) < event.at <= before  # when it was viewed
+    assert event_buffer.llen(KEY) == 0
+    assert flush_events.delay().get() == 0
+    assert Event.objects.count() == 1
+
+
+def test_the_flush_counts_a_step_of_a_visit_once(client, event_buffer):
+    quiz = make_quiz(questions=2)
+    client.post(f"/assessment/{quiz.slug}/", follow=True)
+    client.get(f"/assessment/{quiz.slug}/q/1/")
+    flush_events.delay()
+    client.get(f"/assessment/{quiz.slug}/q/1/")  # reloads, before and after a flush
+    client.get(f"/assessment/{quiz.slug}/q/1/")
+    flush_events.delay()
+    assert _kinds() == [Kind.QUIZ_STARTED, Kind.QUESTION_REACHED]
+
+
+def test_a_failed_flush_keeps_the_events_for_the_next_one(client, event_buffer):
+    article = make_article()
+    client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE insights_event RENAME TO insights_event_gone")
+        buffer_flush()
+    assert event_buffer.llen(KEY) == 1
+    assert buffer_flush() == 1
+    assert Event.objects.get().article == article.slug
+
+
+def test_without_redis_events_are_written_directly(client, settings, caplog):
+    settings.INSIGHTS_BUFFER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens
+    article = make_article()
+    response = client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
+    assert response.status_code == 200
+    assert Event.objects.get().article == article.slug
+    assert "Redis did not take an insights event" in caplog.text
+
+
+def test_the_roll_up_writes_out_the_buffer_before_summing(client, event_buffer, settings):
+    settings.INSIGHTS_RAW_RETENTION_DAYS = 30
+    article = make_article()
+    client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
+    assert events_roll_up(today=timezone.localdate() + timedelta(days=1)) == 1
+    assert DailyCount.objects.get().count == 1

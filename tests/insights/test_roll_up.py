@@ -68,6 +68,16 @@ def test_a_missed_night_is_caught_up_next_time(settings):
     ]
 
 
+def test_a_day_is_summed_once_its_last_events_have_had_time_to_arrive(settings):
+    settings.INSIGHTS_RAW_RETENTION_DAYS = 30
+    midnight = timezone.make_aware(datetime.combine(TODAY, time.min))
+    Event.objects.create(kind=Kind.ARTICLE_VIEWED, at=midnight - timedelta(minutes=1))
+    assert events_roll_up(now=midnight + timedelta(minutes=5)) == 0
+    assert not DailyCount.objects.exists()
+    assert events_roll_up(now=midnight + timedelta(minutes=11)) == 1
+    assert _counts() == [(TODAY - timedelta(days=1), Kind.ARTICLE_VIEWED, "", 1)]
+
+
 def test_the_beat_task_runs_the_roll_up():
     _event(timezone.localdate() - timedelta(days=1))
     assert roll_up_events.delay().get() == 1

@@ -48,6 +48,11 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Redis page cache holds the article page: True" in done.stdout
+    # Page views are counted through the Redis buffer, none written one by one.
+    counted = re.search(
+        r"Article views counted: (\d+) waiting in Redis, (\d+) written", done.stdout
+    )
+    assert counted and int(counted[1]) > 0 and counted[2] == "0", done.stdout
     for label in ("article page", "static file"):
         row = re.search(
             rf"^{label}\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)$", done.stdout, re.M
