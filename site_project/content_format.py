@@ -162,7 +162,7 @@ class ImportRun:
                 return False
             field_file.save(content.name, content, save=False)
             self.written.append((field_file.storage, field_file.name))
-        if old_name:
+        if old_name and old_name != field_file.name:  # the same name: the old file was gone
             storage = field_file.storage
             self.after_commit.append(lambda: storage.delete(old_name))
         return True

@@ -285,3 +285,17 @@ def test_article_html_is_cleaned_on_the_way_in_like_the_admin_cleans_it(client):
         assert bad not in body
     cache.clear()
     assert "steal()" not in client.get("/articles/second/").content.decode()
+
+
+def test_a_pdf_missing_from_storage_is_written_again_and_kept(
+    settings, django_capture_on_commit_callbacks
+):
+    build_site()
+    text = json.dumps(export())
+    paper = Whitepaper.objects.get()
+    paper.file.storage.delete(paper.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_text(text)
+    assert "Whitepaper 'dont-blow-it' updated." in report
+    paper.refresh_from_db()
+    assert paper.file.read().startswith(b"%PDF-")

@@ -5,6 +5,7 @@ site talks to it through django-storages and boto3 exactly as it would to MinIO 
 configured by the same environment variables an operator sets.
 """
 
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from django.test import Client
 from moto.server import ThreadedMotoServer
 
 from assessment.links import DOWNLOAD_SALT, download_path
-from assessment.models import Download, Submission, Whitepaper
+from assessment.models import Assessment, Download, Submission, Whitepaper
 from assessment.storage_s3 import PrivateS3Storage
 from site_project.private_storage import private_storage_from_env
 from site_project.redis_server import free_port
@@ -192,3 +193,24 @@ def test_replacing_the_pdf_removes_the_old_object_and_a_missing_one_is_not_found
     bucket.client.delete_object(Bucket=BUCKET, Key=paper.file.name)
     link = download_path(slug=submission.assessment.slug, submission_id=submission.pk)
     assert Client().get(link).status_code == 404
+
+
+def test_export_reads_the_pdf_from_the_bucket_and_import_writes_it_back(bucket):
+    call_command("load_initial_content", stdout=StringIO())
+    pdf = bucket.read("whitepapers/dont-blow-it.pdf")
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    Assessment.objects.all().delete()
+    Whitepaper.objects.all().delete()
+    bucket.client.delete_object(Bucket=BUCKET, Key="whitepapers/dont-blow-it.pdf")
+    assert bucket.object_keys() == []
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+        file.write(out.getvalue())
+        file.flush()
+        call_command("import_content", file.name, stdout=StringIO())
+
+    paper = Whitepaper.objects.get()
+    assert bucket.object_keys() == [paper.file.name]
+    assert bucket.read(paper.file.name) == pdf
+    assert bucket.anonymous_get(paper.file.name) == 403
