@@ -7,10 +7,11 @@ this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+from django.utils.module_loading import import_string
 
 PRIVATE_STORAGE_ALIAS = "private"
 
@@ -31,11 +32,15 @@ class PrivateStorage(FileSystemStorage):
 
 
 class ConfiguredPrivateStorage(LazyObject):
-    """STORAGES["private"], looked up on first use rather than when models are imported,
-    the way Django's default_storage is."""
+    """The storage STORAGES["private"] names, made from the settings as they are now.
+
+    Not through django's `storages` registry: the model field asks for this while models
+    are imported, and that registry would then hold on to STORAGES as it was at that moment.
+    """
 
     def _setup(self):
-        self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
+        config = settings.STORAGES[PRIVATE_STORAGE_ALIAS]
+        self._wrapped = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
 
 
 _private = ConfiguredPrivateStorage()
@@ -43,7 +48,7 @@ _private = ConfiguredPrivateStorage()
 
 @receiver(setting_changed)
 def _forget_private_storage(*, setting, **kwargs):
-    """Django forgets its storages when STORAGES changes (tests); the proxy follows."""
+    """Made again when STORAGES changes (tests), as Django does with its own storages."""
     if setting == "STORAGES":
         _private._wrapped = empty
 
