@@ -14,6 +14,7 @@ from io import StringIO
 import boto3
 import environ
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -214,3 +215,16 @@ def test_export_reads_the_pdf_from_the_bucket_and_import_writes_it_back(bucket):
     assert bucket.object_keys() == [paper.file.name]
     assert bucket.read(paper.file.name) == pdf
     assert bucket.anonymous_get(paper.file.name) == 403
+
+
+def test_options_asking_for_a_public_object_are_overridden(bucket, settings):
+    config = settings.STORAGES["private"]
+    options = config["OPTIONS"] | {
+        "default_acl": "public-read",
+        "object_parameters": {"ACL": "public-read"},
+    }
+    settings.STORAGES = {**settings.STORAGES, "private": config | {"OPTIONS": options}}
+    storage = Whitepaper._meta.get_field("file").storage
+    name = storage.save("whitepapers/open.pdf", ContentFile(make_pdf_bytes()))
+    assert bucket.object_keys() == [name]
+    assert bucket.anonymous_get(name) == 403
