@@ -149,7 +149,8 @@ def assessments_read(data: dict, problems: list[str], *, whitepapers: set[str]) 
                 values = [c.get("value") for c in choices if isinstance(c, dict)]
                 if not found and len(set(values)) != len(values):
                     found = [f"{where}.questions[{q}].choices: two answers have the same value."]
-                questions.append(question | {"choices": _by(choices, "order")})
+                if not found:
+                    questions.append(question | {"choices": _by(choices, "order")})
             problems += found
         bands = row["result_bands"]
         for b, band in enumerate(bands):

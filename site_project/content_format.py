@@ -52,6 +52,8 @@ def shape_problems(record, shape: dict[str, tuple], where: str) -> list[str]:
             not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
         ):
             problems.append(f"{where}.{key}: expected {kind}, got {type(value).__name__}.")
+        elif isinstance(value, str) and "\x00" in value:  # no database stores it
+            problems.append(f"{where}.{key}: contains a NUL character.")
     return problems
 
 

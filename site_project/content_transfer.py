@@ -9,7 +9,7 @@ and makes the import all-or-nothing.
 import json
 from collections import Counter
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.content_transfer import articles_export, articles_import, articles_read
@@ -62,7 +62,7 @@ def content_parse(text: str | bytes) -> dict:
     """The file as a dict, once it is JSON of this format and version."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ContentError([f"The file is not valid JSON ({error})."]) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ContentError(
@@ -104,7 +104,7 @@ def content_import(text: str | bytes) -> list[str]:
             articles_import(articles, run, assessments=by_slug)
             follow_ups_import(follow_ups, run)
             run.commit_hooks()
-    except IntegrityError as error:
+    except DatabaseError as error:  # a constraint or a value the checks above missed
         run.forget_written_files()
         raise ContentError([f"The database refused the content: {error}"]) from error
     except BaseException:

@@ -53,6 +53,7 @@ def _article(data: dict, slug: str) -> dict:
     [
         ('{"format": "solar-careers-content", ', "The file is not valid JSON"),
         ("", "The file is not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "The file is not valid JSON"),
         ("[1, 2]", 'its "format" should be "solar-careers-content"'),
         ('{"format": "wordpress", "version": 1}', 'its "format" should be'),
         (
@@ -117,6 +118,11 @@ def _set(path, value):
         (_set(["@second", "promotes"], "no-such-quiz"), "no assessment 'no-such-quiz'"),
         (_set(["assessments", 0, "whitepaper"], "gone"), "no whitepaper 'gone'"),
         (lambda d: d["articles"].append(d["articles"][0]), "appears 2 times"),
+        (
+            lambda d: d["assessments"][0]["questions"][0]["choices"][0].pop("order"),
+            "assessments[0].questions[0].choices[0]: missing 'order'.",
+        ),
+        (_set(["follow_ups", 1, "body"], "Hello\x00"), "follow_ups[1].body: contains a NUL"),
     ],
 )
 def test_missing_unknown_and_wrong_fields_are_named(site, change, message):
