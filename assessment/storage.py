@@ -1,9 +1,19 @@
-"""Private file storage: the whitepaper lives here, never under a public URL."""
+"""Private file storage: the whitepaper lives here, never under a public URL.
+
+Which storage that is comes from STORAGES["private"] (site_project/private_storage.py):
+this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
+"""
 
 import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+from django.utils.module_loading import import_string
+
+PRIVATE_STORAGE_ALIAS = "private"
 
 
 class PrivateStorage(FileSystemStorage):
@@ -21,6 +31,28 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; serve them through a checked view.")
 
 
-def private_storage() -> PrivateStorage:
+class ConfiguredPrivateStorage(LazyObject):
+    """The storage STORAGES["private"] names, made from the settings as they are now.
+
+    Not through django's `storages` registry: the model field asks for this while models
+    are imported, and that registry would then hold on to STORAGES as it was at that moment.
+    """
+
+    def _setup(self):
+        config = settings.STORAGES[PRIVATE_STORAGE_ALIAS]
+        self._wrapped = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
+
+
+_private = ConfiguredPrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    """Made again when STORAGES changes (tests), as Django does with its own storages."""
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage() -> ConfiguredPrivateStorage:
     """A callable, so migrations record the function, not a path on this machine."""
-    return PrivateStorage()
+    return _private

@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 from site_project.mail_config import mailer_from_url
+from site_project.private_storage import private_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -180,6 +181,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The whitepaper: PRIVATE_MEDIA_ROOT, or an S3-compatible bucket with PRIVATE_STORAGE=s3.
+    "private": private_storage_from_env(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

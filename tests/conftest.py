@@ -13,7 +13,7 @@ from site_project.celery import app as celery_app
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    """A private cache, media folders and plain static storage for every test."""
+    """A private cache, media folders (the private one local) and plain static storage."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -23,6 +23,9 @@ def _isolated_settings(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # The local folder whatever PRIVATE_STORAGE says; tests/integration/test_s3_storage.py
+        # switches to a bucket.
+        "private": {"BACKEND": "assessment.storage.PrivateStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

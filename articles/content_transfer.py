@@ -1,0 +1,100 @@
+"""Articles in the content file (export_content / import_content): matched by slug.
+
+What visitors and search engines see travels (text, images, publish state and time, SEO
+fields, the promoted quiz by slug); the history and the row's own dates do not.
+"""
+
+from django.db.models import Model
+from django.utils.dateparse import parse_datetime
+
+from site_project.content_format import (
+    FILE_OR_NONE,
+    TEXT,
+    TEXT_OR_NONE,
+    ImportRun,
+    fields_update,
+    file_export,
+    image_decode,
+    matched_by_slug,
+    outcome,
+    records,
+)
+
+from .models import Article
+from .sanitize import sanitize_body
+from .services import article_cache_clear
+
+KEY = "articles"
+SHAPE = {
+    "slug": TEXT,
+    "title": TEXT,
+    "standfirst": TEXT,
+    "body": TEXT,
+    "author_name": TEXT,
+    "status": TEXT,
+    "publish_at": TEXT,
+    "meta_description": TEXT,
+    "hero_image": FILE_OR_NONE,
+    "hero_image_alt": TEXT,
+    "social_image": FILE_OR_NONE,
+    "promotes": TEXT_OR_NONE,
+}
+TEXT_FIELDS = ("title", "standfirst", "author_name", "status", "meta_description")
+IMAGES = ("hero_image", "social_image")
+
+
+def articles_export() -> list[dict]:
+    """Every article, drafts included, in one query."""
+    return [
+        {
+            "slug": article.slug,
+            "title": article.title,
+            "standfirst": article.standfirst,
+            "body": article.body,
+            "author_name": article.author_name,
+            "status": article.status,
+            "publish_at": article.publish_at.isoformat(),
+            "meta_description": article.meta_description,
+            "hero_image": file_export(article.hero_image),
+            "hero_image_alt": article.hero_image_alt,
+            "social_image": file_export(article.social_image),
+            "promotes": article.promotes.slug if article.promotes else None,
+        }
+        for article in Article.objects.select_related("promotes").order_by("publish_at", "pk")
+    ]
+
+
+def articles_read(data: dict, problems: list[str], *, assessments: set[str]) -> list[dict]:
+    """Check the file's articles; return them with their files decoded and times parsed."""
+    rows = []
+    for where, row in records(data, KEY, SHAPE, problems):
+        publish_at = parse_datetime(row["publish_at"])
+        if publish_at is None or publish_at.tzinfo is None:
+            problems.append(f"{where}.publish_at: expected a date and time with its time zone.")
+        if row["promotes"] is not None and row["promotes"] not in assessments:
+            problems.append(
+                f"{where}.promotes: no assessment '{row['promotes']}' here or in the file."
+            )
+        images = {name: image_decode(row[name], f"{where}.{name}", problems) for name in IMAGES}
+        rows.append(row | images | {"publish_at": publish_at, "where": where})
+    return rows
+
+
+def articles_import(rows: list[dict], run: ImportRun, *, assessments: dict[str, Model]) -> None:
+    """Create or update each article by slug; articles not in the file are left alone."""
+    for row, article, created in matched_by_slug(Article, rows):
+        changed = fields_update(
+            article,
+            {name: row[name] for name in (*TEXT_FIELDS, "publish_at", "hero_image_alt")}
+            | {
+                "body": sanitize_body(row["body"]),
+                "promotes": assessments.get(row["promotes"]) if row["promotes"] else None,
+            },
+        )
+        for name in IMAGES:
+            changed = run.file_replace(getattr(article, name), row[name]) or changed
+        if changed:
+            article._change_reason = "Imported"  # shown in the article's history
+            run.save(article, row["where"])
+            run.after_commit.append(lambda article=article: article_cache_clear(article=article))
+        run.note(outcome("Article", article.slug, created, changed))

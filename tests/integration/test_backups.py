@@ -1,0 +1,194 @@
+"""The backup and restore commands of the README, run exactly as written there.
+
+Each test makes a scratch folder that looks like the project folder to the commands
+(`.venv` and `manage.py` link to the real ones), a database of its own with the initial
+content, then: back up, change the data, restore, and the data is back.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+
+README = Path(settings.BASE_DIR) / "README.md"
+CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupstep"]
+EXAMPLE_NAME = r"backups/site-\d{4}-\d{2}-\d{2}\.(?:sqlite3|dump)"
+
+
+def readme_commands() -> dict[str, str]:
+    """The README's Backups code blocks, by the program each one runs."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n### Backups\n", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    named = {}
+    for block in blocks:
+        for program in ("backup_sqlite", "restore_sqlite", "pg_dump", "pg_restore", "tar"):
+            if re.search(rf"\b{program}\b", block):
+                named[program] = block
+    assert len(named) == 5, f"expected five command blocks under Backups, found {list(named)}"
+    return named
+
+
+class Site:
+    """The scratch project folder and the database it is pointed at."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+            "MEDIA_ROOT": str(folder / "media"),
+            "REDIS_URL": "redis://127.0.0.1:9/0",  # none: the cache just misses
+            "LOG_LEVEL": "ERROR",
+        }
+        (folder / ".venv").symlink_to(Path(sys.prefix))
+        (folder / "manage.py").symlink_to(Path(settings.BASE_DIR) / "manage.py")
+
+    def sh(self, script: str) -> str:
+        result = subprocess.run(  # noqa: S603 - the README's own commands
+            ["bash", "-euo", "pipefail", "-c", script],  # noqa: S607
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert result.returncode == 0, f"{script}\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def manage(self, *args: str) -> str:
+        return self.sh(" ".join([".venv/bin/python", "manage.py", *args]))
+
+    def content(self) -> list:
+        return json.loads(self.manage("dumpdata", *CONTENT_MODELS))
+
+    def change_everything(self) -> None:
+        self.manage(
+            "shell",
+            "-c",
+            "'from articles.models import Article; from leads.models import FollowUpStep;"
+            ' Article.objects.update(title="Changed after the backup");'
+            ' Article.objects.create(title="New", slug="new", standfirst="s", body="<p>b</p>");'
+            " FollowUpStep.objects.all().delete()'",
+        )
+
+    def backup_named_as_in(self, command: str, made: Path) -> None:
+        """Give the backup the example name the README's restore command uses."""
+        example = self.folder / re.search(EXAMPLE_NAME, command).group(0)
+        if made != example:
+            made.rename(example)
+
+
+def round_trip(site: Site, backup: str, restore: str, pattern: str) -> None:
+    site.manage("migrate", "--noinput", "-v", "0")
+    site.manage("load_initial_content")
+    before = site.content()
+    assert {row["model"] for row in before} == set(CONTENT_MODELS)
+
+    site.sh(backup)
+    made = list(site.folder.glob(pattern))
+    assert len(made) == 1 and made[0].stat().st_size > 0, made
+    site.change_everything()
+    assert site.content() != before
+    site.backup_named_as_in(restore, made[0])
+    site.sh(restore)
+
+    assert site.content() == before
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return tmp_path / "project"
+
+
+def test_sqlite_backup_and_restore_as_the_readme_says(folder):
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    commands = readme_commands()
+    round_trip(site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3")
+
+
+def test_a_broken_backup_is_refused_and_the_sqlite_database_left_alone(folder):
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    site.manage("migrate", "--noinput", "-v", "0")
+    site.manage("load_initial_content")
+    before = site.content()
+    (folder / "broken.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    (folder / "empty.sqlite3").write_bytes(b"")
+    for bad, message in [
+        ("broken.sqlite3", "is not a SQLite database"),
+        ("empty.sqlite3", "no django_migrations table"),
+        ("missing.sqlite3", "There is no backup file"),
+    ]:
+        with pytest.raises(AssertionError, match=message):
+            site.manage("restore_sqlite", bad)
+    assert site.content() == before
+    site.manage("backup_sqlite", "once.sqlite3")
+    with pytest.raises(AssertionError, match="already exists"):
+        site.manage("backup_sqlite", "once.sqlite3")
+
+
+def test_the_files_archive_holds_the_whitepaper_and_the_images(folder):
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    (folder / "private" / "whitepapers").mkdir(parents=True)
+    (folder / "private" / "whitepapers" / "dont-blow-it.pdf").write_bytes(b"%PDF-1.4 paper")
+    (folder / "media" / "articles" / "hero").mkdir(parents=True)
+    (folder / "media" / "articles" / "hero" / "hero.png").write_bytes(b"png")
+    site.sh(readme_commands()["tar"])
+    (archive,) = folder.glob("backups/files-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        assert tar.extractfile("private/whitepapers/dont-blow-it.pdf").read() == b"%PDF-1.4 paper"
+    assert "media/articles/hero/hero.png" in names
+
+
+def _postgres() -> dict | None:
+    database = settings.DATABASES["default"]
+    return database if database["ENGINE"].endswith("postgresql") else None
+
+
+@pytest.fixture
+def scratch_postgres() -> Iterator[str]:
+    """A database of its own on the test server, dropped afterwards."""
+    import psycopg
+
+    database = _postgres()
+    server = {
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+        "user": database["USER"],
+        "password": database["PASSWORD"],
+    }
+    name = f"backup_test_{os.getpid()}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    auth = f"{server['user']}:{server['password']}@" if server["user"] else ""
+    yield f"postgres://{auth}{server['host']}:{server['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.skipif(
+    _postgres() is None,
+    reason="PostgreSQL backup: this run's database is SQLite; it runs when DATABASE_URL "
+    "is postgres:// (CI's PostgreSQL pass)",
+)
+def test_postgresql_backup_and_restore_as_the_readme_says(folder, scratch_postgres):
+    folder.mkdir()
+    site = Site(folder, scratch_postgres)
+    commands = readme_commands()
+    round_trip(site, commands["pg_dump"], commands["pg_restore"], "backups/*.dump")

@@ -1,0 +1,230 @@
+"""The private whitepaper in an S3-compatible bucket, against a real S3 HTTP server.
+
+moto's server mode (ThreadedMotoServer) speaks the S3 protocol on a loopback port; the
+site talks to it through django-storages and boto3 exactly as it would to MinIO or AWS,
+configured by the same environment variables an operator sets.
+"""
+
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from io import StringIO
+
+import boto3
+import environ
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from moto.server import ThreadedMotoServer
+
+from assessment.links import DOWNLOAD_SALT, download_path
+from assessment.models import Assessment, Download, Submission, Whitepaper
+from assessment.storage_s3 import PrivateS3Storage
+from site_project.private_storage import private_storage_from_env
+from site_project.redis_server import free_port
+from tests.assessment.test_download import _SignedDaysAgo
+from tests.assessment.walk import DETAILS, answer_all, details_url
+from tests.factories import make_pdf_bytes, make_quiz
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.timeout(120)]
+
+BUCKET = "careers-private"
+
+
+class Bucket:
+    """The S3 server as its owner (with keys) and as a stranger (no keys) see it."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="eu-west-1",
+            aws_access_key_id="site-key",
+            aws_secret_access_key="site-secret",  # moto accepts any key
+        )
+
+    def object_keys(self) -> list[str]:
+        listing = self.client.list_objects_v2(Bucket=BUCKET)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+
+    def anonymous_get(self, key: str) -> int:
+        """What a browser gets asking the S3 server for the object without credentials."""
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/{BUCKET}/{key}", timeout=5) as answer:  # noqa: S310 - loopback test server
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server, settings, monkeypatch) -> Iterator[Bucket]:
+    """An empty bucket, and the site's private storage pointed at it through the environment."""
+    bucket = Bucket(s3_server)
+    bucket.client.create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    for name, value in {
+        "PRIVATE_STORAGE": "s3",
+        "PRIVATE_S3_BUCKET": BUCKET,
+        "PRIVATE_S3_ENDPOINT_URL": s3_server,
+        "PRIVATE_S3_REGION": "eu-west-1",
+        "PRIVATE_S3_ACCESS_KEY_ID": "site-key",
+        "PRIVATE_S3_SECRET_ACCESS_KEY": "site-secret",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_from_env(environ.Env())}
+    yield bucket
+    for key in bucket.object_keys():
+        bucket.client.delete_object(Bucket=BUCKET, Key=key)
+    bucket.client.delete_bucket(Bucket=BUCKET)
+
+
+def _take_quiz(quiz) -> Submission:
+    client = Client()
+    answer_all(client, quiz)
+    client.post(details_url(quiz), DETAILS)
+    return Submission.objects.get()
+
+
+def test_staff_upload_lands_in_the_bucket_privately_and_the_signed_link_streams_it(
+    bucket, admin_client, settings
+):
+    pdf = make_pdf_bytes("Stored in a bucket")
+    upload = SimpleUploadedFile("paper.pdf", pdf, content_type="application/pdf")
+    form = {"title": "Don't Blow It", "slug": "dont-blow-it", "description": "", "file": upload}
+    response = admin_client.post("/admin/assessment/whitepaper/add/", form)
+    assert response.status_code == 302
+    paper = Whitepaper.objects.get()
+    assert isinstance(paper.file.storage, PrivateS3Storage)
+    assert bucket.object_keys() == [paper.file.name]
+    assert bucket.read(paper.file.name) == pdf
+    assert not settings.PRIVATE_MEDIA_ROOT.exists() or not any(
+        settings.PRIVATE_MEDIA_ROOT.rglob("*.pdf")
+    )
+    # Private: only the owner holds a grant, and a stranger asking the S3 server is refused.
+    grants = bucket.client.get_object_acl(Bucket=BUCKET, Key=paper.file.name)["Grants"]
+    assert [g["Permission"] for g in grants] == ["FULL_CONTROL"]
+    assert all(g["Grantee"].get("Type") == "CanonicalUser" for g in grants)
+    assert bucket.anonymous_get(paper.file.name) == 403
+    with pytest.raises(ValueError, match="no public URL"):
+        paper.file.url  # noqa: B018
+
+    # The admin page reads its size from the bucket; staff download it through the admin.
+    page = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/change/")
+    assert paper.file.name in page.content.decode() and "missing" not in page.content.decode()
+    staff = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/download/")
+    assert b"".join(staff.streaming_content) == pdf
+
+    quiz = make_quiz(questions=2, whitepaper=paper)
+    submission = _take_quiz(quiz)
+    visitor = Client().get(download_path(slug=quiz.slug, submission_id=submission.pk))
+    assert visitor.status_code == 200
+    assert visitor["Content-Type"] == "application/pdf"
+    assert visitor["Cache-Control"] == "private, no-store"
+    assert b"".join(visitor.streaming_content) == pdf
+    assert Download.objects.filter(submission=submission).count() == 1
+
+
+def test_bad_and_expired_links_are_refused_with_the_pdf_in_the_bucket(bucket, settings):
+    call_command("load_initial_content", stdout=StringIO())
+    quiz = Whitepaper.objects.get().assessments.get()
+    submission = _take_quiz(quiz)
+    good = download_path(slug=quiz.slug, submission_id=submission.pk)
+    token = good.split("/")[-2]
+    settings.WHITEPAPER_LINK_MAX_AGE_DAYS = 7
+    expired = _SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
+    for link, status in [
+        (f"/assessment/{quiz.slug}/download/{token[:-2]}xx/", 403),
+        (f"/assessment/{quiz.slug}/download/{expired}/", 410),
+        (f"/assessment/{quiz.slug}/download/{submission.pk}/", 404),
+    ]:
+        response = Client().get(link)
+        assert response.status_code == status, link
+        assert not getattr(response, "streaming", False)
+        assert b"%PDF" not in response.content
+    assert not Download.objects.exists()
+    assert b"".join(Client().get(good).streaming_content).startswith(b"%PDF-")
+
+
+def test_load_initial_content_puts_the_starter_pdf_in_the_bucket(bucket, settings):
+    call_command("load_initial_content", stdout=StringIO())
+    paper = Whitepaper.objects.get()
+    assert bucket.object_keys() == ["whitepapers/dont-blow-it.pdf"] == [paper.file.name]
+    assert bucket.read(paper.file.name).startswith(b"%PDF-")
+    assert bucket.anonymous_get(paper.file.name) == 403
+    assert not settings.PRIVATE_MEDIA_ROOT.exists()
+    call_command("load_initial_content", stdout=StringIO())  # again: nothing new uploaded
+    assert bucket.object_keys() == ["whitepapers/dont-blow-it.pdf"]
+
+
+def test_replacing_the_pdf_removes_the_old_object_and_a_missing_one_is_not_found(
+    bucket, admin_client, django_capture_on_commit_callbacks
+):
+    call_command("load_initial_content", stdout=StringIO())
+    paper = Whitepaper.objects.get()
+    old = paper.file.name
+    new_pdf = make_pdf_bytes("Second edition")
+    upload = SimpleUploadedFile("dont-blow-it.pdf", new_pdf, content_type="application/pdf")
+    form = {"title": paper.title, "slug": paper.slug, "description": "", "file": upload}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/assessment/whitepaper/{paper.pk}/change/", form)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert paper.file.name != old  # never overwritten in place
+    assert bucket.object_keys() == [paper.file.name]
+    assert bucket.read(paper.file.name) == new_pdf
+
+    submission = _take_quiz(paper.assessments.get())
+    bucket.client.delete_object(Bucket=BUCKET, Key=paper.file.name)
+    link = download_path(slug=submission.assessment.slug, submission_id=submission.pk)
+    assert Client().get(link).status_code == 404
+
+
+def test_export_reads_the_pdf_from_the_bucket_and_import_writes_it_back(bucket):
+    call_command("load_initial_content", stdout=StringIO())
+    pdf = bucket.read("whitepapers/dont-blow-it.pdf")
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    Assessment.objects.all().delete()
+    Whitepaper.objects.all().delete()
+    bucket.client.delete_object(Bucket=BUCKET, Key="whitepapers/dont-blow-it.pdf")
+    assert bucket.object_keys() == []
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+        file.write(out.getvalue())
+        file.flush()
+        call_command("import_content", file.name, stdout=StringIO())
+
+    paper = Whitepaper.objects.get()
+    assert bucket.object_keys() == [paper.file.name]
+    assert bucket.read(paper.file.name) == pdf
+    assert bucket.anonymous_get(paper.file.name) == 403
+
+
+def test_options_asking_for_a_public_object_are_overridden(bucket, settings):
+    config = settings.STORAGES["private"]
+    options = config["OPTIONS"] | {
+        "default_acl": "public-read",
+        "object_parameters": {"ACL": "public-read"},
+    }
+    settings.STORAGES = {**settings.STORAGES, "private": config | {"OPTIONS": options}}
+    storage = Whitepaper._meta.get_field("file").storage
+    name = storage.save("whitepapers/open.pdf", ContentFile(make_pdf_bytes()))
+    assert bucket.object_keys() == [name]
+    assert bucket.anonymous_get(name) == 403
