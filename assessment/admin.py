@@ -13,7 +13,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -33,6 +33,7 @@ from .models import (
 )
 from .scoring import Band, band_problems, score_range
 from .services import question_scale_add, whitepaper_file_discard
+from .storage import PrivateStorageUnavailable, private_file_exists, private_file_open
 from .validators import validate_pdf
 
 STANDARD_SCALE_TEXT = ", ".join(f"{label} = {value}" for label, value in STANDARD_SCALE)
@@ -293,7 +294,10 @@ class WhitepaperAdmin(admin.ModelAdmin):
     def current_file(self, obj: Whitepaper) -> str:
         if not obj.pk or not obj.file:
             return "None yet."
-        if not obj.file.storage.exists(obj.file.name):
+        exists = private_file_exists(obj.file)
+        if exists is None:
+            return f"{obj.file.name} (private storage can't be reached right now: try again soon)"
+        if not exists:
             return f"{obj.file.name} (missing from private storage: upload it again)"
         size_kb = max(1, obj.file.size // 1024)
         return format_html(
@@ -322,10 +326,17 @@ class WhitepaperAdmin(admin.ModelAdmin):
         whitepaper = get_object_or_404(Whitepaper, pk=pk)
         if not self.has_view_permission(request, whitepaper):
             raise Http404
-        if not whitepaper.file or not whitepaper.file.storage.exists(whitepaper.file.name):
-            raise Http404("The PDF is missing from private storage.")
+        if not whitepaper.file:
+            raise Http404("No PDF uploaded yet.")
+        try:
+            handle = private_file_open(whitepaper.file)
+        except FileNotFoundError as exc:
+            raise Http404("The PDF is missing from private storage.") from exc
+        except PrivateStorageUnavailable:
+            messages.error(request, "Private storage can't be reached right now: try again soon.")
+            return redirect("admin:assessment_whitepaper_change", whitepaper.pk)
         return FileResponse(
-            whitepaper.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=f"{whitepaper.slug}.pdf",
             content_type="application/pdf",

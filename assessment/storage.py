@@ -4,6 +4,7 @@ Which storage that is comes from STORAGES["private"] (site_project/private_stora
 this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
 """
 
+import logging
 import os
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.utils.functional import LazyObject, empty
 from django.utils.module_loading import import_string
 
 PRIVATE_STORAGE_ALIAS = "private"
+
+logger = logging.getLogger(__name__)
 
 
 class PrivateStorage(FileSystemStorage):
@@ -56,3 +59,32 @@ def _forget_private_storage(*, setting, **kwargs):
 def private_storage() -> ConfiguredPrivateStorage:
     """A callable, so migrations record the function, not a path on this machine."""
     return _private
+
+
+class PrivateStorageUnavailable(Exception):
+    """The private storage didn't answer: a bucket out of reach, a failing disk.
+
+    Told apart from a missing file so visitors get "try again shortly" (503), not a 404,
+    and never a 500.
+    """
+
+
+def private_file_open(field_file):
+    """Open a private file for reading. FileNotFoundError when it isn't there,
+    PrivateStorageUnavailable when the storage can't be reached (logged)."""
+    try:
+        return field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        raise
+    except Exception as exc:
+        logger.exception("Private storage could not open %s", field_file.name)
+        raise PrivateStorageUnavailable(str(exc)) from exc
+
+
+def private_file_exists(field_file) -> bool | None:
+    """True or False, or None when the storage can't be reached (logged)."""
+    try:
+        return field_file.storage.exists(field_file.name)
+    except Exception:
+        logger.exception("Private storage could not check %s", field_file.name)
+        return None

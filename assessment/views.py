@@ -37,6 +37,10 @@ from .services import (
     source_remember,
     submission_create,
 )
+from .storage import PrivateStorageUnavailable, private_file_open
+
+# What a visitor is told to wait when the private storage doesn't answer.
+DOWNLOAD_RETRY_AFTER_SECONDS = 120
 
 
 def _quiz_or_404(request: HttpRequest, slug: str) -> Quiz:
@@ -370,9 +374,15 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if submission is None or whitepaper is None or not whitepaper.file:
         raise Http404("No such download.")
     try:
-        handle = whitepaper.file.storage.open(whitepaper.file.name, "rb")
-    except OSError as exc:
+        handle = private_file_open(whitepaper.file)
+    except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
+    except PrivateStorageUnavailable:
+        response = render(
+            request, "assessment/download_unavailable.html", {"assessment": assessment}, status=503
+        )
+        response["Retry-After"] = str(DOWNLOAD_RETRY_AFTER_SECONDS)
+        return _private(response)
     if request.method == "GET":  # HEAD only asks about it
         download_record(submission=submission)
         event_record(kind=Kind.DOWNLOADED, request=request, assessment=slug)

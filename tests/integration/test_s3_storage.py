@@ -228,3 +228,32 @@ def test_options_asking_for_a_public_object_are_overridden(bucket, settings):
     name = storage.save("whitepapers/open.pdf", ContentFile(make_pdf_bytes()))
     assert bucket.object_keys() == [name]
     assert bucket.anonymous_get(name) == 403
+
+
+def test_a_bucket_out_of_reach_asks_visitors_to_retry_and_loses_nothing(
+    bucket, admin_client, settings, monkeypatch
+):
+    """The signed link gets a 503 page that says to try again, never a 500; staff are told
+    on the whitepaper's page; once the bucket answers again, the same link works."""
+    call_command("load_initial_content", stdout=StringIO())
+    paper = Whitepaper.objects.get()
+    submission = _take_quiz(paper.assessments.get())
+    link = download_path(slug=submission.assessment.slug, submission_id=submission.pk)
+    reachable = settings.STORAGES["private"]
+
+    monkeypatch.setenv("PRIVATE_S3_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nobody
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_from_env(environ.Env())}
+    response = Client().get(link)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "120"
+    assert "your link still works" in response.content.decode()
+    assert not Download.objects.exists()  # nothing was delivered, so nothing is counted
+    page = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/change/")
+    assert page.status_code == 200 and "can&#x27;t be reached" in page.content.decode()
+    staff = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/download/", follow=True)
+    assert staff.status_code == 200 and "can&#x27;t be reached" in staff.content.decode()
+
+    settings.STORAGES = {**settings.STORAGES, "private": reachable}
+    again = Client().get(link)
+    assert again.status_code == 200
+    assert b"".join(again.streaming_content).startswith(b"%PDF-")
