@@ -350,7 +350,7 @@ ADMIN_CSP = SECURE_CSP | {
 # Powerful browser features the site never uses, switched off for it and anything it frames.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "site_project.views.csrf_failure"
