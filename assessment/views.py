@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from insights.models import Kind
 from insights.services import event_record
+from site_project.ratelimits import visitor_ip
 
 from .forms import DetailsForm, FreshLinkForm
 from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
@@ -289,7 +290,7 @@ def _submit(request: HttpRequest, quiz: Quiz, progress: QuizProgress, form: Deta
             current_role=data["current_role"],
             consent_follow_ups=data["follow_up_consent"],
             consent_text=form.consent_wording(),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=visitor_ip(request),
             source=source_from_session(request.session),
         )
     except ValidationError as error:

@@ -31,6 +31,9 @@ from .services import (
 
 logger = logging.getLogger(__name__)
 
+# Who may open the email previews: whoever may change the follow-up emails.
+PREVIEW_PERMISSION = "leads.change_followupstep"
+
 
 def segment_choices() -> list[tuple[str, str]]:
     """The results staff can aim a step at, from the callable LEADS_SEGMENT_CHOICES names.
@@ -314,7 +317,13 @@ class LeadAdmin(admin.ModelAdmin):
         )
 
     def email_previews_view(self, request: HttpRequest) -> TemplateResponse:
-        """Every email template with sample data, for staff to check before it goes out."""
+        """Every email template with sample data, for staff to check before it goes out.
+
+        For those who write the emails (Editors) and superusers: the previews show the live
+        quiz, results and follow-up texts, which other staff have no business reading here.
+        """
+        if not request.user.has_perm(PREVIEW_PERMISSION):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": "Email previews",

@@ -37,7 +37,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "two_step.apps.StaffAdminConfig",  # the admin, with two-step sign-in in front of it
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_ratelimit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_step.apps.TwoStepConfig",
     "articles",
     "assessment",
     "leads",
@@ -70,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # marks sessions verified by a two-step code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -144,7 +149,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "site_project.ratelimits.admin_locked_out"
 AXES_CLIENT_IP_CALLABLE = "site_project.ratelimits.visitor_ip"
-AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "secret"]
+
+# Two-step sign-in (two_step/): staff may add an authenticator app; with this on, every
+# staff member must, and is sent to set one up at their next sign-in.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
 
 # Argon2 for new and changed passwords; the others stay so existing hashes still verify
 # (and are upgraded to Argon2 at the next sign-in).
@@ -299,6 +308,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # The firm, as it appears on every page and email.
 FIRM_NAME = env.str("FIRM_NAME", default="Solar Talent Partners")
+OTP_TOTP_ISSUER = FIRM_NAME  # the name authenticator apps show next to the codes
 FIRM_TAGLINE = env.str("FIRM_TAGLINE", default="Recruiting for the solar and clean-energy industry")
 FIRM_POSTAL_ADDRESS = env.str(
     "FIRM_POSTAL_ADDRESS", default="100 Example Street, Suite 200, Denver, CO 80202, USA"
@@ -361,7 +371,7 @@ ADMIN_CSP = SECURE_CSP | {
 # Powerful browser features the site never uses, switched off for it and anything it frames.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "site_project.views.csrf_failure"
@@ -377,6 +387,7 @@ RATELIMITS = {
     "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
     "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),
     "admin:login": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
+    "admin:two_step_code": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
 }
 
 # Logs: one JSON object a line in production (for a log collector), readable text when

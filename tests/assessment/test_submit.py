@@ -80,6 +80,24 @@ def test_sending_the_form_stores_everything_and_shows_the_result(finished, quiz)
     assert "emailed your result and the download link to <strong>sam@example.com</strong>" in html
 
 
+@pytest.mark.parametrize(
+    ("behind_proxy", "recorded"), [(True, "198.51.100.23"), (False, "10.0.0.2")]
+)
+def test_the_consent_ip_is_the_visitor_s_behind_a_proxy_and_never_a_forged_one(
+    finished, quiz, settings, behind_proxy, recorded
+):
+    """Behind the proxy, the address it appended to X-Forwarded-For is the visitor's;
+    without one, that header is anyone's to forge and is ignored."""
+    settings.BEHIND_PROXY = behind_proxy
+    finished.post(
+        details_url(quiz),
+        DETAILS | {"follow_up_consent": "on"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.23",
+    )
+    assert Lead.objects.get().consent_ip == recorded
+
+
 def test_the_result_page_survives_a_reload_and_is_only_for_that_browser(finished, quiz):
     finished.post(details_url(quiz), DETAILS)
     assert finished.get(result_url(quiz)).status_code == 200

@@ -61,6 +61,27 @@ def assert_hardened(response) -> None:
     assert csp["object-src"] == ["'none'"]
 
 
+# Features browsers know today (the W3C registry and Chrome's list). A name they don't know
+# (the withdrawn FLoC's "interest-cohort", a typo) earns a console warning on every page.
+KNOWN_FEATURES = {
+    "accelerometer", "ambient-light-sensor", "attribution-reporting", "autoplay", "battery",
+    "bluetooth", "browsing-topics", "camera", "compute-pressure", "cross-origin-isolated",
+    "display-capture", "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope",
+    "hid", "identity-credentials-get", "idle-detection", "local-fonts", "magnetometer",
+    "microphone", "midi", "otp-credentials", "payment", "picture-in-picture",
+    "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock", "serial",
+    "storage-access", "usb", "web-share", "window-management", "xr-spatial-tracking",
+}  # fmt: skip
+
+
+def test_the_permissions_policy_names_only_features_browsers_know(client):
+    header = client.get("/robots.txt").headers["Permissions-Policy"]
+    directives = dict(part.strip().split("=", 1) for part in header.split(","))
+    assert set(directives) <= KNOWN_FEATURES, set(directives) - KNOWN_FEATURES
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(directives)
+    assert set(directives.values()) == {"()"}  # switched off, for the site and any frame
+
+
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_public_pages_send_the_security_headers(client, content, path):
     response = client.get(path)

@@ -93,3 +93,31 @@ def test_a_recruiter_works_leads_but_not_content_or_personal_data_tools(client, 
     lead.refresh_from_db()
     assert lead.email == "ana@example.com"
     assert not Lead.objects.filter(erased_at__isnull=False).exists()
+
+
+def test_only_those_who_write_the_emails_open_the_email_previews(client, content):
+    """The previews show the live quiz, results and follow-up texts: Editors (who write
+    them) and superusers only."""
+    make_reachable_lead(email="ana@example.com")
+    previews = "/admin/leads/lead/email-previews/"
+    editor = staff_in("Editors", client)
+    page = editor.get(previews)
+    assert page.status_code == 200
+    assert "Follow-up:" in page.content.decode()
+    assert (
+        'href="/admin/leads/lead/email-previews/"'
+        in editor.get("/admin/leads/followupstep/").content.decode()
+    )
+    editor.logout()
+
+    recruiter = staff_in("Recruiters", client)
+    refused = recruiter.get(previews)
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "Follow-up:" not in html and "Ana" not in html and "Result" not in html
+    assert "email-previews" not in recruiter.get("/admin/leads/lead/").content.decode()
+    recruiter.logout()
+
+    nobody = get_user_model().objects.create_user("staff-only", password="x", is_staff=True)
+    client.force_login(nobody)
+    assert client.get(previews).status_code == 403
