@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -30,7 +31,6 @@ from pathlib import Path
 import psutil
 
 from site_project import bench, postgres_server, redis_server, smtp_sink
-from site_project.redis_server import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROCFILE = "deploy/Procfile.prod"
@@ -102,16 +102,23 @@ def _settings(workdir: Path, *, database: str, redis: str, smtp_port: int, site_
     }
 
 
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _two_free_ports() -> int:
-    """A port whose next one is free too: honcho gives web.1 and web.2 consecutive ports."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
+    """A free port whose next one is free too (honcho gives web.1 and web.2 consecutive
+    ports), below Linux's ephemeral range (32768 and up), so no outgoing connection made
+    meanwhile (the release step opens many) can take one before gunicorn binds it."""
+    for _ in range(100):
+        port = random.randrange(20000, 32000)  # noqa: S311 - a port, not a secret
+        if _is_free(port) and _is_free(port + 1):
+            return port
     raise RuntimeError("no two consecutive free ports on 127.0.0.1")
 
 
