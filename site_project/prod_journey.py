@@ -171,7 +171,7 @@ def confirm_then_unsubscribe(visitor: Visitor, message: EmailMessage) -> None:
     # What Gmail's servers do: a POST with no cookie and no CSRF token.
     status, body = post(unsubscribe, b"List-Unsubscribe=One-Click")
     check(status == 200 and "You are unsubscribed" in body, f"one-click POST answered {status}")
-    visitor.goto(urlsplit(link[0]).path)  # from the other process: the change is stored
+    visitor.goto(urlsplit(link[0]).path)  # the next process in turn: the change is stored
     expect(page.get_by_text("You unsubscribed from follow-up emails")).to_be_visible()
     say("  List-Unsubscribe one-click POST: ok")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-from site_project import bench, postgres_server, redis_server, smtp_sink
+from site_project import postgres_server, redis_server, smtp_sink
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROCFILE = "deploy/Procfile.prod"
@@ -53,10 +53,6 @@ class Shape:
     sink: smtp_sink.CapturingSink
     log: Path
     honcho: subprocess.Popen | None = field(default=None, repr=False)
-
-    def manage(self, *args: str) -> str:
-        """A manage.py command with the shape's settings; its output, or an error with it."""
-        return bench.manage(self.env, *args)
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -162,11 +158,15 @@ def readiness(url: str) -> tuple[int, dict]:
     """GET /readyz: its status and JSON (0 and {} when nothing answers yet)."""
     try:
         with urllib.request.urlopen(url + "/readyz", timeout=5) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-    except (OSError, ValueError):
+        status, body = error.code, error.read()
+    except OSError:
         return 0, {}
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, {"not JSON": body[:200].decode("utf-8", "replace")}
 
 
 def _wait_until_ready(shape: Shape) -> None:
@@ -278,4 +278,5 @@ def running(
 def _clean_environment() -> dict[str, str]:
     """The caller's environment without the site's own settings, which the file sets."""
     ignored = {"DATABASE_URL", "DEBUG", "HTTPS", "BEHIND_PROXY", "EMAIL_BACKEND_OVERRIDE"}
+    ignored |= {"GUNICORN_BIND", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {key: value for key, value in os.environ.items() if key not in ignored}
