@@ -13,13 +13,15 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v "$$c"; break; fi; done)
 
-.PHONY: help install env migrate content run test lint format bench flower clean
+.PHONY: help install env migrate content run test lint format bench flower e2e-prod loadtest clean
 
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
+	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (README, Deploying)"
+	@echo "make loadtest  50 visitors for 60 s against the production shape, then every lead and email checked"
 	@echo "make flower Celery's Flower on 127.0.0.1:5555 (needs FLOWER_BASIC_AUTH=user:password)"
 
 $(BIN)/python:
@@ -68,6 +70,15 @@ bench: install
 # Flower on loopback only, and only with a password (see README, Security and operations).
 flower: install
 	$(BIN)/python -m site_project.flower
+
+# The production shape on this machine (PostgreSQL, Redis, an SMTP sink, deploy/Procfile.prod
+# with two gunicorn, two Celery workers and one beat), then a visitor's journey through it.
+e2e-prod: install
+	$(BIN)/python -m site_project.prod_journey
+
+# locust against the same shape, loopback only, rate limits off (README, Benchmarks).
+loadtest: install
+	$(BIN)/python -m site_project.loadtest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

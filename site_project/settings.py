@@ -266,6 +266,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Processes per worker; unset means one per CPU core, Celery's own default.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A down broker must not hold up a web request: connect and publish fail fast, and the
 # outbox sweeper sends later whatever could not be queued.

@@ -19,7 +19,7 @@ CONFIG = settings.BASE_DIR / "gunicorn.conf.py"
 
 
 def load(monkeypatch, **env) -> dict:
-    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "PORT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -34,6 +34,11 @@ def test_two_workers_a_core_plus_one(monkeypatch):
 
 def test_the_environment_overrides_the_size(monkeypatch):
     assert load(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_a_port_from_systemd_or_honcho_stays_on_loopback(monkeypatch):
+    assert load(monkeypatch, PORT="8001")["bind"] == "127.0.0.1:8001"
+    assert load(monkeypatch, PORT="8001", GUNICORN_BIND="10.0.0.5:9000")["bind"] == "10.0.0.5:9000"
 
 
 def test_gunicorn_serves_the_site_with_it(tmp_path):

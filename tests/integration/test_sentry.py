@@ -11,6 +11,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
 import pytest
 from django.conf import settings
 
@@ -68,8 +69,11 @@ def sentry_server():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.headers.get("Content-Encoding") == "gzip":
+            encoding = self.headers.get("Content-Encoding")
+            if encoding == "gzip":
                 body = gzip.decompress(body)
+            elif encoding == "br":  # sentry-sdk's choice when brotli is installed (locust's)
+                body = brotli.decompress(body)
             received.append(body)
             self.send_response(200)
             self.end_headers()

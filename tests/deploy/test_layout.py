@@ -1,0 +1,91 @@
+"""The production layout in deploy/: the Procfile that `make e2e-prod` runs and the systemd
+units start the same scripts, and the example environment is a working production setup."""
+
+import configparser
+import os
+import re
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+from honcho.environ import parse_procfile
+
+DEPLOY = settings.BASE_DIR / "deploy"
+SCRIPTS = ["release", "web", "worker", "beat"]
+UNITS = {
+    "release": "site-release.service",
+    "web": "site-web@.service",
+    "worker": "site-worker@.service",
+    "beat": "site-beat.service",
+}
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(DEPLOY / "systemd" / name)
+    return parser
+
+
+def test_procfile_and_systemd_units_start_the_same_scripts():
+    procfile = parse_procfile((DEPLOY / "Procfile.prod").read_text())
+    assert procfile.processes == {name: f"deploy/bin/{name}" for name in SCRIPTS}
+    for name in SCRIPTS:
+        assert os.access(DEPLOY / "bin" / name, os.X_OK), f"deploy/bin/{name} is not executable"
+        service = unit(UNITS[name])["Service"]
+        assert service["ExecStart"] == f"/srv/site/deploy/bin/{name}"
+        assert service["EnvironmentFile"] == "/etc/site/site.env"
+        assert service["User"] == "site"
+
+
+def test_each_instance_gets_its_own_port_or_worker_name():
+    assert unit("site-web@.service")["Service"]["Environment"] == "PORT=%i"
+    assert unit("site-worker@.service")["Service"]["Environment"] == "WORKER_NAME=worker%i"
+    assert unit("site-release.service")["Service"]["Type"] == "oneshot"
+    for name in ("site-web@.service", "site-worker@.service", "site-beat.service"):
+        assert unit(name)["Unit"]["PartOf"] == "site.target"
+
+
+def example_environment() -> dict[str, str]:
+    values = {}
+    for line in (DEPLOY / "site.env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value
+    return values
+
+
+def test_the_example_environment_holds_placeholders_not_secrets():
+    values = example_environment()
+    assert values["SECRET_KEY"].startswith("<")
+    assert "<password>" in values["DATABASE_URL"]
+    assert "<password>" in values["EMAIL_URL"]
+    assert values["DEBUG"] == "off"
+    assert values["RATELIMIT_ENABLE"] == "on"
+
+
+def deployed_environment() -> dict[str, str]:
+    """This process's environment without what the browser tests set for themselves."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def test_the_example_environment_passes_check_deploy(tmp_path):
+    """Filled in, the example file is a production configuration Django has nothing to say
+    about: HTTPS, HSTS, secure cookies, the proxy header and a strong key."""
+    values = {
+        name: re.sub(r"<[^>]*>", "placeholder", value)
+        for name, value in example_environment().items()
+    }
+    values["SECRET_KEY"] = secrets.token_urlsafe(50)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**deployed_environment(), **values, "STATIC_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
