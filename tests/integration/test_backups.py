@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from site_project import postgres_server
+
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 README = Path(settings.BASE_DIR) / "README.md"
@@ -162,7 +164,18 @@ def _postgres() -> dict | None:
 
 @pytest.fixture
 def scratch_postgres() -> Iterator[str]:
-    """A database of its own on the test server, dropped afterwards."""
+    """A database of its own: on the test server when this run is on PostgreSQL, otherwise
+    on a throwaway cluster of its own (the one `make e2e-prod` uses), so the PostgreSQL
+    commands are tested in the SQLite run too wherever PostgreSQL is installed."""
+    if _postgres() is None:
+        try:
+            postgres_server.postgres_bin()
+        except RuntimeError as missing:
+            pytest.skip(f"PostgreSQL backup: {missing}")
+        with postgres_server.running() as server:
+            yield server.url
+        return
+
     import psycopg
 
     database = _postgres()
@@ -182,11 +195,6 @@ def scratch_postgres() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.skipif(
-    _postgres() is None,
-    reason="PostgreSQL backup: this run's database is SQLite; it runs when DATABASE_URL "
-    "is postgres:// (CI's PostgreSQL pass)",
-)
 def test_postgresql_backup_and_restore_as_the_readme_says(folder, scratch_postgres):
     folder.mkdir()
     site = Site(folder, scratch_postgres)
