@@ -385,6 +385,8 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_FAIL_OPEN = True
 # POSTs to these views (by URL name): (django-ratelimit's "count/period", what is counted).
 RATELIMITS = {
+    "assessment:intro": (env.str("RATELIMIT_QUIZ_START", default="60/h"), "ip"),
+    "assessment:question": (env.str("RATELIMIT_QUIZ_ANSWERS", default="600/h"), "ip"),
     "assessment:details": (env.str("RATELIMIT_QUIZ", default="20/h"), "ip"),
     "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
     "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),

@@ -54,6 +54,20 @@ def test_sending_the_quiz_form_too_often(client, settings, content):
     assert client.get(f"/assessment/{SLUG}/").status_code == 200
 
 
+def test_starting_and_answering_the_quiz_too_often(client, settings, content):
+    """A script hammering the question pages is slowed; a person taking the quiz a few
+    times is nowhere near the limits (60 starts and 600 answers an hour by default)."""
+    settings.RATELIMITS = {
+        **settings.RATELIMITS,
+        "assessment:question": ("12/h", "ip"),
+    }
+    start = post_until_limited(client, settings, "assessment:intro", f"/assessment/{SLUG}/")
+    assert_told_to_wait(start)
+    question = f"/assessment/{SLUG}/q/1/"
+    assert_told_to_wait(post_until_limited(client, settings, "assessment:question", question))
+    assert client.get(question).status_code in (200, 302)  # reading is never limited
+
+
 def test_asking_for_fresh_links_too_often(client, settings, content):
     data = {"email": "ana@example.com"}
     response = post_until_limited(client, settings, "assessment:new_link", NEW_LINK, data)
