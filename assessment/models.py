@@ -5,6 +5,8 @@ from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
+from leads.models import VisitSource
+
 from .scoring import Band, Item, band_problems, score_range
 from .storage import private_storage
 
@@ -243,7 +245,7 @@ class SubmissionQuerySet(models.QuerySet):
         )
 
 
-class Submission(models.Model):
+class Submission(VisitSource):
     """One finished quiz: who, what they answered, how it scored, and where they came from.
 
     Scores, the band title and the answers are copied, not only linked, so staff editing
@@ -269,15 +271,6 @@ class Submission(models.Model):
     band_title = models.CharField("result", max_length=120, blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(default=timezone.now)
-
-    landing_path = models.CharField("first page", max_length=500, blank=True)
-    landing_title = models.CharField("first page title", max_length=300, blank=True)
-    referrer = models.CharField(max_length=500, blank=True)
-    utm_source = models.CharField("campaign source", max_length=200, blank=True)
-    utm_medium = models.CharField("campaign medium", max_length=200, blank=True)
-    utm_campaign = models.CharField("campaign name", max_length=200, blank=True)
-    utm_term = models.CharField("campaign term", max_length=200, blank=True)
-    utm_content = models.CharField("campaign content", max_length=200, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

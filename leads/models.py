@@ -11,18 +11,30 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-# Where a visitor first came from, with each field's length: kept on the lead and on
-# every submission, and listed in the admin and in exports.
-SOURCE_FIELDS = {
-    "landing_path": 500,
-    "landing_title": 300,
-    "referrer": 500,
-    "utm_source": 200,
-    "utm_medium": 200,
-    "utm_campaign": 200,
-    "utm_term": 200,
-    "utm_content": 200,
-}
+
+class VisitSource(models.Model):
+    """Where a visitor came from: the first touch on a Lead, each run on a Submission.
+
+    One definition, so capture, the admin and the exports agree on names and lengths.
+    """
+
+    landing_path = models.CharField(
+        "first page", max_length=500, blank=True, help_text="Where they first arrived."
+    )
+    landing_title = models.CharField("first page title", max_length=300, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    utm_source = models.CharField("campaign source", max_length=200, blank=True)
+    utm_medium = models.CharField("campaign medium", max_length=200, blank=True)
+    utm_campaign = models.CharField("campaign name", max_length=200, blank=True)
+    utm_term = models.CharField("campaign term", max_length=200, blank=True)
+    utm_content = models.CharField("campaign content", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+# Each source field's name and longest length, for cleaning what a visitor's browser sent.
+SOURCE_FIELDS = {field.name: field.max_length for field in VisitSource._meta.local_fields}
 
 
 class LeadQuerySet(models.QuerySet):
@@ -38,7 +50,7 @@ class LeadQuerySet(models.QuerySet):
         ).exclude(status__in=[Lead.Status.PLACED, Lead.Status.QUALIFIED])
 
 
-class Lead(models.Model):
+class Lead(VisitSource):
     class Status(models.TextChoices):
         NEW = "new", "New"
         CONTACTED = "contacted", "Contacted"
@@ -71,17 +83,6 @@ class Lead(models.Model):
     unsubscribed_at = models.DateTimeField(
         null=True, blank=True, help_text="When they asked for no more follow-up emails."
     )
-
-    landing_path = models.CharField(
-        "first page", max_length=500, blank=True, help_text="Where they first arrived."
-    )
-    landing_title = models.CharField("first page title", max_length=300, blank=True)
-    referrer = models.CharField(max_length=500, blank=True)
-    utm_source = models.CharField("campaign source", max_length=200, blank=True)
-    utm_medium = models.CharField("campaign medium", max_length=200, blank=True)
-    utm_campaign = models.CharField("campaign name", max_length=200, blank=True)
-    utm_term = models.CharField("campaign term", max_length=200, blank=True)
-    utm_content = models.CharField("campaign content", max_length=200, blank=True)
 
     segment = models.CharField(
         "latest result",
