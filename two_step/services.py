@@ -207,6 +207,9 @@ PENDING_SECONDS = 300
 
 
 def pending_begin(session, *, user, backend: str, next_url: str) -> None:
+    """Remember who gave the right password, in a session with a new key, so a key planted
+    before the password (session fixation) can't carry the half-signed-in state."""
+    session.cycle_key()
     session[PENDING_KEY] = {
         "user": user.pk,
         "backend": backend,

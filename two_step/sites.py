@@ -7,8 +7,10 @@ reaches admin pages only in a session verified by a code. Everything registered 
 
 from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -71,6 +73,8 @@ class StaffAdminSite(AdminSite):
 
         return inner
 
+    @method_decorator(never_cache)
+    @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         """Django's admin login, with a view that asks for the code before signing in."""
         if request.method == "GET" and setup_needed(request.user):

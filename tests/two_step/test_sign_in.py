@@ -43,6 +43,21 @@ def test_with_an_app_the_password_leads_to_the_code_page_not_the_admin(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_password_step_gives_the_session_a_new_key(client):
+    """A session key planted before the password can't be used to finish the sign-in."""
+    device, _ = enrol(make_staff())
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    assert sign_in_with_password(client)["Location"] == "/admin/two-step/code/"
+    assert client.cookies["sessionid"].value != planted
+    attacker = type(client)()
+    attacker.cookies["sessionid"] = planted
+    assert attacker.post("/admin/two-step/code/", {"code": app_code(device)}).status_code == 302
+    assert attacker.get("/admin/")["Location"].startswith("/admin/login/")
+
+
 def test_a_wrong_code_is_refused_with_a_clear_message(client):
     device, _ = enrol(make_staff())
     sign_in_with_password(client)
