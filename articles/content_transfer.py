@@ -55,9 +55,9 @@ def articles_export() -> list[dict]:
             "status": article.status,
             "publish_at": article.publish_at.isoformat(),
             "meta_description": article.meta_description,
-            "hero_image": file_export(article.hero_image),
+            "hero_image": file_export(article.hero_image, f"articles '{article.slug}'"),
             "hero_image_alt": article.hero_image_alt,
-            "social_image": file_export(article.social_image),
+            "social_image": file_export(article.social_image, f"articles '{article.slug}'"),
             "promotes": article.promotes.slug if article.promotes else None,
         }
         for article in Article.objects.select_related("promotes").order_by("publish_at", "pk")
@@ -92,9 +92,15 @@ def articles_import(rows: list[dict], run: ImportRun, *, assessments: dict[str, 
             },
         )
         for name in IMAGES:
-            changed = run.file_replace(getattr(article, name), row[name]) or changed
+            field_file, where = getattr(article, name), f"{row['where']}.{name}"
+            changed = run.file_replace(field_file, row[name], where) or changed
         if changed:
             article._change_reason = "Imported"  # shown in the article's history
             run.save(article, row["where"])
-            run.after_commit.append(lambda article=article: article_cache_clear(article=article))
+            run.after_commit.append(
+                (
+                    f"clear the cached pages of '{article.slug}'",
+                    lambda article=article: article_cache_clear(article=article),
+                )
+            )
         run.note(outcome("Article", article.slug, created, changed))

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
@@ -34,7 +33,7 @@ from .models import (
 from .scoring import Band, band_problems, score_range
 from .services import question_scale_add, whitepaper_file_discard
 from .storage import PrivateStorageUnavailable, private_file_exists, private_file_open
-from .validators import validate_pdf
+from .validators import validate_whitepaper_upload
 
 STANDARD_SCALE_TEXT = ", ".join(f"{label} = {value}" for label, value in STANDARD_SCALE)
 
@@ -273,8 +272,7 @@ class WhitepaperForm(forms.ModelForm):
     def clean_file(self):
         file = self.cleaned_data["file"]
         if isinstance(file, UploadedFile):
-            FileExtensionValidator(["pdf"])(file)
-            validate_pdf(file)
+            validate_whitepaper_upload(file)
         return file
 
 

@@ -29,7 +29,7 @@ from site_project.content_format import (
 )
 
 from .models import STANDARD_SCALE, Assessment, Choice, Question, ResultBand, Whitepaper
-from .validators import validate_pdf
+from .validators import validate_whitepaper_upload
 
 WHITEPAPER_SHAPE = {
     "slug": TEXT,
@@ -86,7 +86,10 @@ def _values_from(row: dict, shape: dict) -> dict:
 def whitepapers_export() -> list[dict]:
     return [
         _values(paper, WHITEPAPER_SHAPE)
-        | {"file": file_export(paper.file), "cover_image": file_export(paper.cover_image)}
+        | {
+            "file": file_export(paper.file, f"whitepapers '{paper.slug}'"),
+            "cover_image": file_export(paper.cover_image, f"whitepapers '{paper.slug}'"),
+        }
         for paper in Whitepaper.objects.order_by("pk")
     ]
 
@@ -119,7 +122,7 @@ def whitepapers_read(data: dict, problems: list[str]) -> list[dict]:
             problems.append(f"{where}.file: the whitepaper's PDF is missing.")
         elif pdf is not None:
             try:
-                validate_pdf(pdf)  # the admin's own check: a real, readable, open PDF
+                validate_whitepaper_upload(pdf)  # the admin's own check: .pdf, opens as a PDF
             except ValidationError as error:
                 problems += [f"{where}.file: {message}" for message in error.messages]
         cover = image_decode(row["cover_image"], f"{where}.cover_image", problems)
@@ -166,8 +169,9 @@ def assessments_read(data: dict, problems: list[str], *, whitepapers: set[str]) 
 def whitepapers_import(rows: list[dict], run: ImportRun) -> None:
     for row, paper, created in matched_by_slug(Whitepaper, rows):
         changed = fields_update(paper, _values_from(row, WHITEPAPER_SHAPE))
-        changed = run.file_replace(paper.file, row["file"]) or changed
-        changed = run.file_replace(paper.cover_image, row["cover_image"]) or changed
+        for name in ("file", "cover_image"):
+            field_file, where = getattr(paper, name), f"{row['where']}.{name}"
+            changed = run.file_replace(field_file, row[name], where) or changed
         if changed:
             run.save(paper, row["where"])
         run.note(outcome("Whitepaper", paper.slug, created, changed))

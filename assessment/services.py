@@ -84,7 +84,8 @@ def whitepaper_file_discard(*, whitepaper: Whitepaper, old_name: str) -> None:
     if not old_name or old_name == whitepaper.file.name:
         return
     storage = whitepaper.file.storage
-    transaction.on_commit(lambda: storage.delete(old_name))
+    # robust: a failed delete is logged, not raised after the commit (the save stands).
+    transaction.on_commit(lambda: storage.delete(old_name), robust=True)
 
 
 # Where visitors come from ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -38,3 +39,10 @@ def validate_pdf(file) -> None:
         file.seek(0)
     if pages == 0:
         raise ValidationError("This PDF has no pages.")
+
+
+def validate_whitepaper_upload(file) -> None:
+    """The whitepaper's checks wherever one comes in (admin form, content import):
+    a .pdf name, and a PDF that really opens."""
+    FileExtensionValidator(["pdf"])(file)
+    validate_pdf(file)

@@ -16,6 +16,7 @@ from site_project.content_format import (
 )
 
 from .models import FollowUpStep
+from .services import follow_up_step_delete
 
 KEY = "follow_ups"
 SHAPE = {
@@ -46,9 +47,11 @@ def follow_ups_read(data: dict, problems: list[str]) -> list[dict]:
 
 def follow_ups_import(rows: list[dict], run: ImportRun) -> None:
     current = list(FollowUpStep.objects.order_by("order", "pk"))
-    for step in current[len(rows) :]:
+    dropped = current[len(rows) :]
+    for step in dropped:
         run.note(f"Follow-up email '{step.subject}' removed (not in the file).")
-        step.delete()
+    if dropped:  # as the admin deletes them: copies still queued are cancelled
+        follow_up_step_delete(steps=FollowUpStep.objects.filter(pk__in=[s.pk for s in dropped]))
     changed = len(current) > len(rows)
     for n, row in enumerate(rows):
         step = current[n] if n < len(current) else FollowUpStep()

@@ -8,6 +8,7 @@ answered with a list of what to fix, never a traceback, and nothing is saved.
 
 import base64
 import binascii
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -16,6 +17,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+
+from assessment.storage import private_file_open
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "solar-careers-content"
 VERSION = 1
@@ -74,12 +79,22 @@ def records(
     return good
 
 
-def file_export(field_file) -> dict | None:
-    """A stored file as {"name", "base64"}, or None when there is none."""
+def file_export(field_file, owner: str) -> dict | None:
+    """A stored file as {"name", "base64"}, or None when there is none.
+
+    A file missing from storage, or storage out of reach, is a ContentError naming the
+    record (`owner`, e.g. "articles 'x'"), the field and the file, not a traceback.
+    """
     if not field_file:
         return None
-    with field_file.storage.open(field_file.name, "rb") as handle:
-        content = handle.read()
+    where = f"{owner}: {field_file.field.name} '{field_file.name}'"
+    try:
+        with private_file_open(field_file) as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise ContentError([f"{where} is missing from storage."]) from error
+    except Exception as error:  # PrivateStorageUnavailable, or a read that fails midway
+        raise ContentError([f"{where} could not be read from storage ({error})."]) from error
     return {
         "name": PurePosixPath(field_file.name).name,
         "base64": base64.b64encode(content).decode("ascii"),
@@ -135,8 +150,10 @@ class ImportRun:
     """What one import did, and the files it wrote (removed again if it fails)."""
 
     report: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     written: list[tuple] = field(default_factory=list)  # (storage, name)
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    after_commit: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    committed: bool = False
 
     def note(self, line: str) -> None:
         self.report.append(line)
@@ -149,10 +166,11 @@ class ImportRun:
             raise ContentError(validation_problems(error, where)) from error
         instance.save()
 
-    def file_replace(self, field_file, content: ContentFile | None) -> bool:
+    def file_replace(self, field_file, content: ContentFile | None, where: str) -> bool:
         """Put `content` in the field unless it already holds the same bytes.
 
         Returns whether it changed. The old file is deleted only after the import commits.
+        Storage that fails is a ContentError (so the import stops and is rolled back).
         """
         old_name = field_file.name or ""
         if content is None:
@@ -160,31 +178,53 @@ class ImportRun:
                 return False
             field_file.name = None
         else:
-            if old_name and _same_bytes(field_file, content):
+            if old_name and _same_bytes(field_file, content, where):
                 return False
-            field_file.save(content.name, content, save=False)
+            try:
+                field_file.save(content.name, content, save=False)
+            except Exception as error:  # a full disk, a bucket refusing writes
+                logger.exception("Import could not store %s", content.name)
+                raise ContentError([f"{where}: could not be stored ({error})."]) from error
             self.written.append((field_file.storage, field_file.name))
         if old_name and old_name != field_file.name:  # the same name: the old file was gone
             storage = field_file.storage
-            self.after_commit.append(lambda: storage.delete(old_name))
+            self.after_commit.append(
+                (f"delete the replaced file '{old_name}'", lambda: storage.delete(old_name))
+            )
         return True
 
     def forget_written_files(self) -> None:
+        """Remove what this import stored; one failure doesn't stop the others."""
         for storage, name in self.written:
-            storage.delete(name)
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("Import could not remove %s after a failure", name)
 
     def commit_hooks(self) -> None:
-        for hook in self.after_commit:
-            transaction.on_commit(hook)
+        """Run the hooks once the import commits; one that fails is logged and reported as
+        a warning: the import has committed, so it must not look (or be undone) as failed."""
+        transaction.on_commit(lambda: setattr(self, "committed", True))
+        for what, hook in self.after_commit:
+            transaction.on_commit(lambda what=what, hook=hook: self._run(what, hook), robust=True)
+
+    def _run(self, what: str, hook: Callable[[], None]) -> None:
+        try:
+            hook()
+        except Exception as error:
+            logger.exception("After the import committed, could not %s", what)
+            self.warnings.append(f"Imported, but could not {what} ({error}).")
 
 
-def _same_bytes(field_file, content: ContentFile) -> bool:
+def _same_bytes(field_file, content: ContentFile, where: str) -> bool:
     content.seek(0)
     try:
-        with field_file.storage.open(field_file.name, "rb") as handle:
+        with private_file_open(field_file) as handle:
             return handle.read() == content.read()
-    except OSError:
+    except FileNotFoundError:
         return False  # missing from storage: write it again
+    except Exception as error:  # PrivateStorageUnavailable, or a read that fails midway
+        raise ContentError([f"{where}: the stored file could not be read ({error})."]) from error
     finally:
         content.seek(0)
 

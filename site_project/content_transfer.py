@@ -81,8 +81,9 @@ def content_parse(text: str | bytes) -> dict:
     return data
 
 
-def content_import(text: str | bytes) -> list[str]:
-    """Check the whole file, then save it in one transaction; returns what was done.
+def content_import(text: str | bytes) -> ImportRun:
+    """Check the whole file, then save it in one transaction; returns what was done
+    (`report`) and what failed after the commit (`warnings`: a replaced file not deleted).
 
     Raises ContentError, with every problem found, before anything is saved.
     """
@@ -108,22 +109,30 @@ def content_import(text: str | bytes) -> list[str]:
         run.forget_written_files()
         raise ContentError([f"The database refused the content: {error}"]) from error
     except BaseException:
-        run.forget_written_files()  # the rows are rolled back; so are the files
+        if not run.committed:  # the rows are rolled back; so are the files
+            run.forget_written_files()
         raise
-    return run.report
+    return run
 
 
 def _slugs(data: dict, key: str, model) -> set[str]:
     """Slugs a reference may name: in the file, or already on this site."""
-    in_file = {row.get("slug") for row in data[key] if isinstance(row, dict)}
+    in_file = set(_row_slugs(data[key]))
     return in_file | set(model.objects.values_list("slug", flat=True))
 
 
 def _duplicate_slugs(data: dict) -> list[str]:
     problems = []
     for key in ("whitepapers", "assessments", "articles"):
-        counts = Counter(row.get("slug") for row in data[key] if isinstance(row, dict))
+        counts = Counter(_row_slugs(data[key]))
         problems += [
             f"{key}: the slug '{slug}' appears {n} times." for slug, n in counts.items() if n > 1
         ]
     return problems
+
+
+def _row_slugs(rows: list) -> list[str]:
+    """The text slugs only: a slug of another kind is reported by the shape check."""
+    return [
+        row["slug"] for row in rows if isinstance(row, dict) and isinstance(row.get("slug"), str)
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from assessment.storage import PrivateStorage
 from tests.articles.test_content_round_trip import _snapshot, build_site, export, open_temp
 from tests.factories import make_pdf_bytes
 
@@ -123,6 +124,9 @@ def _set(path, value):
             "assessments[0].questions[0].choices[0]: missing 'order'.",
         ),
         (_set(["follow_ups", 1, "body"], "Hello\x00"), "follow_ups[1].body: contains a NUL"),
+        (_set(["articles", 0, "slug"], ["x"]), "articles[0].slug: expected text, got list."),
+        (_set(["whitepapers", 0, "slug"], {}), "whitepapers[0].slug: expected text, got dict."),
+        (_set(["assessments", 0, "slug"], None), "assessments[0].slug: expected text, got"),
     ],
 )
 def test_missing_unknown_and_wrong_fields_are_named(site, change, message):
@@ -141,6 +145,10 @@ def _pdf(value):
         (_pdf({"name": "p.pdf", "base64": "not base64!"}), "file.base64: not valid base64."),
         (_pdf({"name": "p.pdf"}), "whitepapers[0].file: missing 'base64'."),
         (_pdf(None), "whitepapers[0].file: the whitepaper's PDF is missing."),
+        (
+            _pdf({"name": "paper.exe", "base64": _b64(make_pdf_bytes("x"))}),
+            "whitepapers[0].file: File extension “exe” is not allowed.",
+        ),
         (
             _set(["whitepapers", 0, "cover_image"], {"name": "c.png", "base64": _b64(b"png?")}),
             "whitepapers[0].cover_image: Upload a valid image.",
@@ -207,3 +215,29 @@ def test_the_command_prints_the_problem_and_no_traceback(tmp_path):
     assert "CommandError: Nothing was imported." in result.stderr
     assert "format version 99; this site reads version 1" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+class _BucketError(Exception):
+    """What an S3 client raises: not an OSError."""
+
+
+def _new_pdf(data):
+    data["whitepapers"][0]["file"] = {"name": "new.pdf", "base64": _b64(make_pdf_bytes("v2"))}
+
+
+def test_storage_refusing_the_new_pdf_is_a_clear_refusal(site, monkeypatch):
+    def refuse(self, name, content):
+        raise _BucketError("AccessDenied: PutObject")
+
+    monkeypatch.setattr(PrivateStorage, "_save", refuse)
+    message = refused(edited(site, _new_pdf))
+    assert "whitepapers[0].file: could not be stored (AccessDenied: PutObject)." in message
+
+
+def test_storage_failing_to_read_the_current_pdf_is_a_clear_refusal(site, monkeypatch):
+    def unreachable(self, name, mode="rb"):
+        raise _BucketError("AccessDenied: GetObject")
+
+    monkeypatch.setattr(PrivateStorage, "_open", unreachable)
+    message = refused(edited(site, _new_pdf))
+    assert "whitepapers[0].file: the stored file could not be read" in message

@@ -28,6 +28,7 @@ from insights.models import Event
 from leads.models import FollowUpStep, Lead, OutboundEmail
 from tests.assessment.walk import DETAILS, answer_all, details_url, result_url
 from tests.factories import make_article
+from tests.leads.factories import enqueue, make_reachable_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +234,9 @@ def test_importing_twice_changes_nothing(settings):
     assert "Article 'second' unchanged." in report
 
 
-def test_importing_over_staff_edits_brings_the_file_back_and_keeps_other_content(settings):
+def test_importing_over_staff_edits_brings_the_file_back_and_keeps_other_content(
+    settings, django_capture_on_commit_callbacks
+):
     build_site()
     text = json.dumps(export())
     Article.objects.filter(slug="second").update(title="Edited here")
@@ -245,14 +248,39 @@ def test_importing_over_staff_edits_brings_the_file_back_and_keeps_other_content
     old_pdf = paper.file.name
     paper.file.save("other.pdf", ContentFile(paper.file.read()), save=True)
 
-    import_text(text)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_text(text)
 
     assert Article.objects.get(slug="second").title == "Interview tips"
     assert Article.objects.filter(slug="only-here").exists()  # not in the file: left alone
     assert quiz.questions.count() == 10
     assert list(FollowUpStep.objects.values_list("subject", flat=True)).count("Extra") == 0
     assert Whitepaper.objects.get().file.name == "whitepapers/other.pdf"  # same bytes: kept
-    assert old_pdf
+    storage = paper.file.storage
+    assert storage.exists("whitepapers/other.pdf")
+    assert storage.exists(old_pdf)  # the import deletes only files it replaced itself
+
+
+def test_a_follow_up_step_the_file_drops_is_not_sent_to_leads_still_waiting_for_it(settings):
+    build_site()
+    data = export()
+    second = FollowUpStep.objects.order_by("order", "pk")[1]  # still active
+    waiting = enqueue(
+        make_reachable_lead(),
+        kind=OutboundEmail.Kind.FOLLOW_UP,
+        follow_up_step=second,
+        dedupe_key=second.dedupe_key,
+        send_at=timezone.now() + timedelta(days=1),
+    )
+    assert waiting.status == OutboundEmail.Status.QUEUED
+    data["follow_ups"] = data["follow_ups"][:1]
+
+    report = import_text(json.dumps(data))
+
+    assert f"Follow-up email '{second.subject}' removed (not in the file)." in report
+    assert FollowUpStep.objects.count() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == OutboundEmail.Status.CANCELLED
 
 
 def test_export_runs_a_fixed_number_of_queries_however_much_content(

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Assessment, Choice, Question, Trait, Whitepaper
+from assessment.storage import PrivateStorage
 from tests.factories import make_pdf_bytes, make_question, make_quiz, make_whitepaper
 
 pytestmark = pytest.mark.django_db
@@ -323,16 +324,34 @@ def test_editing_a_whitepaper_without_a_new_upload_keeps_the_file(admin_client):
     assert paper.title == "Renamed" and paper.file.read().startswith(b"%PDF-")
 
 
+def _replace_pdf(admin_client, paper: Whitepaper, capture) -> None:
+    """Upload a new PDF in the admin, running what waits for the commit."""
+    upload = SimpleUploadedFile("new.pdf", make_pdf_bytes("New"), content_type="application/pdf")
+    data = {"title": paper.title, "slug": paper.slug, "description": "", "file": upload}
+    with capture(execute=True):
+        response = admin_client.post(f"/admin/assessment/whitepaper/{paper.pk}/change/", data)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+
+
 def test_replacing_the_pdf_removes_the_old_file(
     admin_client, settings, django_capture_on_commit_callbacks
 ):
     paper = make_whitepaper()
     old = settings.PRIVATE_MEDIA_ROOT / paper.file.name
-    upload = SimpleUploadedFile("new.pdf", make_pdf_bytes("New"), content_type="application/pdf")
-    data = {"title": paper.title, "slug": paper.slug, "description": "", "file": upload}
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"/admin/assessment/whitepaper/{paper.pk}/change/", data)
-    assert response.status_code == 302
-    paper.refresh_from_db()
+    _replace_pdf(admin_client, paper, django_capture_on_commit_callbacks)
     assert not old.exists()
     assert (settings.PRIVATE_MEDIA_ROOT / paper.file.name).exists()
+
+
+def test_a_failing_delete_of_the_old_pdf_does_not_undo_the_saved_replacement(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    paper = make_whitepaper()
+
+    def refuse(self, name):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(PrivateStorage, "delete", refuse)
+    _replace_pdf(admin_client, paper, django_capture_on_commit_callbacks)
+    assert paper.file.read() == make_pdf_bytes("New")

@@ -24,10 +24,12 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Can't read {file}: {error.strerror or error}.") from error
         try:
-            report = content_import(text)
+            run = content_import(text)
         except ContentError as error:
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
             raise CommandError(f"Nothing was imported. The file has problems:\n{lines}") from error
-        for line in report:
+        for line in run.report:
             self.stdout.write(line)
+        for warning in run.warnings:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(self.style.SUCCESS("Content imported."))
