@@ -63,14 +63,26 @@ class PrivateS3Storage(S3Storage):
             if err.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
                 raise FileNotFoundError(f"No object {key}") from err
             raise
-        stream = answer["Body"]
-        chunks = stream.iter_chunks(STREAM_CHUNK_BYTES)
+        stream, size = answer["Body"], answer["ContentLength"]
         try:
-            first = next(chunks, b"")
+            first = _read_up_to(stream, min(size, STREAM_CHUNK_BYTES))
         except BaseException:
             stream.close()
             raise
-        return _BodyChunks(key, first, chunks, close=stream.close), answer["ContentLength"]
+        rest = stream.iter_chunks(STREAM_CHUNK_BYTES)
+        return _BodyChunks(key, first, rest, close=stream.close), size
+
+
+def _read_up_to(stream, wanted: int) -> bytes:
+    """`wanted` bytes, however the network splits them; a body that ends sooner raises
+    (botocore checks the length it was promised when it reads the end)."""
+    data = b""
+    while len(data) < wanted:
+        more = stream.read(wanted - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 class _BodyChunks:
