@@ -55,9 +55,8 @@ class PrivateS3Storage(S3Storage):
         client = self.connection.meta.client
         try:
             if not body:
-                return iter(()), client.head_object(Bucket=self.bucket_name, Key=key)[
-                    "ContentLength"
-                ]
+                head = client.head_object(Bucket=self.bucket_name, Key=key)
+                return iter(()), head["ContentLength"]
             answer = client.get_object(Bucket=self.bucket_name, Key=key)
         except ClientError as err:
             if err.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
