@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from .models import (
 )
 from .scoring import Band, band_problems, score_range
 from .services import question_scale_add, whitepaper_file_discard
-from .storage import PrivateStorageUnavailable, private_file_exists, private_file_open
+from .storage import PrivateStorageUnavailable, private_file_exists, private_file_response
 from .validators import validate_whitepaper_upload
 
 STANDARD_SCALE_TEXT = ", ".join(f"{label} = {value}" for label, value in STANDARD_SCALE)
@@ -327,18 +327,16 @@ class WhitepaperAdmin(admin.ModelAdmin):
         if not whitepaper.file:
             raise Http404("No PDF uploaded yet.")
         try:
-            handle = private_file_open(whitepaper.file)
+            return private_file_response(
+                whitepaper.file,
+                filename=f"{whitepaper.slug}.pdf",
+                body=request.method != "HEAD",
+            )
         except FileNotFoundError as exc:
             raise Http404("The PDF is missing from private storage.") from exc
         except PrivateStorageUnavailable:
             messages.error(request, "Private storage can't be reached right now: try again soon.")
             return redirect("admin:assessment_whitepaper_change", whitepaper.pk)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{whitepaper.slug}.pdf",
-            content_type="application/pdf",
-        )
 
 
 class AnswerInline(admin.TabularInline):

@@ -6,12 +6,15 @@ this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
 
 import logging
 import os
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import FileResponse
 from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 
 PRIVATE_STORAGE_ALIAS = "private"
@@ -69,16 +72,50 @@ class PrivateStorageUnavailable(Exception):
     """
 
 
-def private_file_open(field_file):
-    """Open a private file for reading. FileNotFoundError when it isn't there,
-    PrivateStorageUnavailable when the storage can't be reached (logged)."""
+@contextmanager
+def _storage_errors(name: str, *, doing: str):
+    """FileNotFoundError passes through (a 404); any other storage error is logged and
+    becomes PrivateStorageUnavailable (a 503), whatever the storage's own exceptions."""
     try:
-        return field_file.storage.open(field_file.name, "rb")
+        yield
     except FileNotFoundError:
         raise
     except Exception as exc:
-        logger.exception("Private storage could not open %s", field_file.name)
+        logger.exception("Storage could not %s %s", doing, name)
         raise PrivateStorageUnavailable(str(exc)) from exc
+
+
+def private_file_stream(field_file, *, body=True):
+    """(content, size) of a private file, all the storage I/O that can fail before a
+    response starts done here: FileNotFoundError when it isn't there,
+    PrivateStorageUnavailable when the storage can't deliver it (logged).
+
+    A bucket's object is streamed as it is read (its first chunk already in hand), and
+    without `body` (HEAD) only its size is asked; a local file is an open handle.
+    """
+    storage = field_file.storage
+    with _storage_errors(field_file.name, doing="deliver"):
+        if hasattr(storage, "object_stream"):  # a bucket: assessment/storage_s3.py
+            return storage.object_stream(field_file.name, body=body)
+        size = storage.size(field_file.name)
+        return storage.open(field_file.name, "rb"), size
+
+
+def private_file_open(field_file):
+    """A stored file (the PDF, or an article's image) open for reading, for the content
+    export: raises as private_file_stream does."""
+    with _storage_errors(field_file.name, doing="open"):
+        return field_file.storage.open(field_file.name, "rb")
+
+
+def private_file_response(field_file, *, filename: str, body=True) -> FileResponse:
+    """The private file as a PDF attachment; raises as private_file_stream does, so
+    callers answer a missing or unreachable file before anything is sent or recorded."""
+    content, size = private_file_stream(field_file, body=body)
+    response = FileResponse(content, content_type="application/pdf")
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def private_file_exists(field_file) -> bool | None:

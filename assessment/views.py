@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -38,7 +38,7 @@ from .services import (
     source_remember,
     submission_create,
 )
-from .storage import PrivateStorageUnavailable, private_file_open
+from .storage import PrivateStorageUnavailable, private_file_response
 
 # What a visitor is told to wait when the private storage doesn't answer.
 DOWNLOAD_RETRY_AFTER_SECONDS = 120
@@ -376,7 +376,9 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if submission is None or whitepaper is None or not whitepaper.file:
         raise Http404("No such download.")
     try:
-        handle = private_file_open(whitepaper.file)
+        response = private_file_response(
+            whitepaper.file, filename=f"{whitepaper.slug}.pdf", body=request.method != "HEAD"
+        )
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
     except PrivateStorageUnavailable:
@@ -385,15 +387,10 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
         response["Retry-After"] = str(DOWNLOAD_RETRY_AFTER_SECONDS)
         return _private(response)
-    if request.method == "GET":  # HEAD only asks about it
+    # Recorded once the file is known readable; HEAD only asks about it.
+    if request.method == "GET":
         download_record(submission=submission)
         event_record(kind=Kind.DOWNLOADED, request=request, assessment=slug)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{whitepaper.slug}.pdf",
-        content_type="application/pdf",
-    )
     return _private(response)
 
 

@@ -48,6 +48,7 @@ def test_a_valid_link_streams_the_pdf_privately_and_is_recorded(quiz, submission
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF")
+    assert response["Content-Length"] == str(len(body))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="dont-blow-it.pdf"'
     assert response["Cache-Control"] == "private, no-store"
@@ -56,7 +57,9 @@ def test_a_valid_link_streams_the_pdf_privately_and_is_recorded(quiz, submission
 
 
 def test_head_does_not_count_as_a_download(quiz, submission):
-    assert Client().head(_link(quiz, submission.pk)).status_code == 200
+    response = Client().head(_link(quiz, submission.pk))
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(quiz.whitepaper.file.size)
     assert not Download.objects.exists()
 
 

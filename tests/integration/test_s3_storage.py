@@ -5,15 +5,22 @@ site talks to it through django-storages and boto3 exactly as it would to MinIO 
 configured by the same environment variables an operator sets.
 """
 
+import http.client
+import logging
+import os
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
+from urllib.parse import urlsplit
 
 import boto3
 import environ
 import pytest
+from botocore.exceptions import IncompleteReadError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -27,7 +34,7 @@ from site_project.private_storage import private_storage_from_env
 from site_project.redis_server import free_port
 from tests.assessment.test_download import _SignedDaysAgo
 from tests.assessment.walk import DETAILS, answer_all, details_url
-from tests.factories import make_pdf_bytes, make_quiz
+from tests.factories import make_pdf_bytes, make_quiz, make_whitepaper
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.timeout(120)]
 
@@ -257,3 +264,166 @@ def test_a_bucket_out_of_reach_asks_visitors_to_retry_and_loses_nothing(
     again = Client().get(link)
     assert again.status_code == 200
     assert b"".join(again.streaming_content).startswith(b"%PDF-")
+
+
+class _Relay(BaseHTTPRequestHandler):
+    """Passes each request on to the S3 server, unless told to break object GETs."""
+
+    def do_HEAD(self):
+        self._relay()
+
+    def do_GET(self):
+        self._relay()
+
+    def do_PUT(self):
+        self._relay()
+
+    def _relay(self):
+        front = self.server
+        front.seen.append(self.command)
+        if self.command == "GET" and front.get_fails:
+            # What S3 answers when it can't serve an object right now.
+            error = b"<Error><Code>InternalError</Code><Message>We hit a snag</Message></Error>"
+            self.send_response(500)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(error)))
+            self.end_headers()
+            self.wfile.write(error)
+            return
+        upstream = http.client.HTTPConnection(front.upstream, timeout=10)
+        length = int(self.headers.get("Content-Length") or 0)
+        upstream.request(self.command, self.path, self.rfile.read(length), dict(self.headers))
+        answer = upstream.getresponse()
+        body = answer.read()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in {"connection", "transfer-encoding", "server", "date"}:
+                self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            # The connection drops after `cut_after` bytes: headers promised more.
+            self.wfile.write(body if front.cut_after is None else body[: front.cut_after])
+        upstream.close()
+
+    def log_message(self, *args):
+        pass
+
+
+class BucketFront(ThreadingHTTPServer):
+    """A loopback HTTP server in front of the S3 server, as a load balancer or a flaky
+    network would be: it records the methods it relays, and can fail GETs (500) or cut
+    their bodies short while HEAD and everything else still work."""
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(("127.0.0.1", 0), _Relay)
+        self.upstream = urlsplit(upstream).netloc
+        self.seen: list[str] = []
+        self.get_fails = False
+        self.cut_after: int | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def front(bucket, settings, monkeypatch) -> Iterator[BucketFront]:
+    """The site's private storage pointed at the bucket through BucketFront."""
+    server = BucketFront(bucket.endpoint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PRIVATE_S3_ENDPOINT_URL", server.endpoint)
+    # One attempt: botocore would otherwise retry a 500 up to four times, with back-off.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_from_env(environ.Env())}
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _paper_in_bucket(content: bytes) -> Whitepaper:
+    storage = Whitepaper._meta.get_field("file").storage
+    return make_whitepaper(
+        slug="dont-blow-it", file=storage.save("paper.pdf", ContentFile(content))
+    )
+
+
+def _link_for(paper: Whitepaper) -> str:
+    quiz = make_quiz(questions=2, whitepaper=paper)
+    return download_path(slug=quiz.slug, submission_id=_take_quiz(quiz).pk)
+
+
+def test_the_signed_link_streams_the_object_with_its_length_in_one_get(front):
+    pdf = make_pdf_bytes("Streamed") + os.urandom(300_000)  # several chunks
+    link = _link_for(_paper_in_bucket(pdf))
+    front.seen.clear()
+    response = Client().get(link)
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(pdf))
+    assert response["Content-Disposition"] == 'attachment; filename="dont-blow-it.pdf"'
+    assert b"".join(response.streaming_content) == pdf
+    assert front.seen == ["GET"]  # no HEAD first, no second read
+    assert Download.objects.count() == 1
+
+
+def test_head_on_the_signed_link_asks_only_the_size(front, admin_client):
+    pdf = make_pdf_bytes("Only asked about")
+    paper = _paper_in_bucket(pdf)
+    link = _link_for(paper)
+    front.seen.clear()
+    response = Client().head(link)
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(pdf))
+    assert response["Content-Type"] == "application/pdf"
+    assert front.seen == ["HEAD"]  # the body never left the bucket
+    assert not Download.objects.exists()
+    staff = admin_client.head(f"/admin/assessment/whitepaper/{paper.pk}/download/")
+    assert staff.status_code == 200 and staff["Content-Length"] == str(len(pdf))
+    assert front.seen == ["HEAD", "HEAD"]
+
+
+def test_a_bucket_that_answers_head_but_fails_get_is_a_503_and_nothing_is_counted(
+    front, admin_client
+):
+    pdf = make_pdf_bytes()
+    paper = _paper_in_bucket(pdf)
+    link = _link_for(paper)
+    front.get_fails = True
+    assert Client().head(link).status_code == 200  # the object is there...
+    response = Client().get(link)  # ...but can't be read
+    assert response.status_code == 503
+    assert response["Retry-After"] == "120"
+    assert "your link still works" in response.content.decode()
+    assert not Download.objects.exists()
+    staff = admin_client.get(f"/admin/assessment/whitepaper/{paper.pk}/download/", follow=True)
+    assert staff.status_code == 200 and "can&#x27;t be reached" in staff.content.decode()
+
+    front.get_fails = False
+    assert b"".join(Client().get(link).streaming_content) == pdf
+    assert Download.objects.count() == 1
+
+
+def test_a_body_cut_short_before_the_response_starts_is_a_503(front):
+    link = _link_for(_paper_in_bucket(make_pdf_bytes()))  # smaller than one chunk
+    front.cut_after = 100
+    response = Client().get(link)
+    assert response.status_code == 503
+    assert not Download.objects.exists()
+
+
+def test_a_body_cut_short_mid_stream_is_logged_and_the_download_fails(front, caplog):
+    """Headers are gone by then, so no error page: the connection drops short of
+    Content-Length, which browsers report as a failed download."""
+    pdf = make_pdf_bytes() + os.urandom(300_000)
+    link = _link_for(_paper_in_bucket(pdf))
+    front.cut_after = 200_000
+    response = Client().get(link)
+    assert response.status_code == 200 and response["Content-Length"] == str(len(pdf))
+    with caplog.at_level(logging.ERROR), pytest.raises(IncompleteReadError):
+        b"".join(response.streaming_content)
+    failures = [r for r in caplog.records if r.name == "assessment.storage_s3"]
+    assert [r.getMessage() for r in failures] == [
+        "The bucket failed while paper.pdf was being sent"
+    ]
+    assert failures[0].exc_info
+    assert Download.objects.count() == 1  # recorded when the response started
