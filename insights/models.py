@@ -44,6 +44,9 @@ class Event(models.Model):
         max_length=120, blank=True, default="", help_text="Band, or email kind."
     )
     at = models.DateTimeField(default=timezone.now)
+    # Given when the event is pushed to the Redis buffer (buffer.py): a record written twice
+    # is inserted once. Empty for events written directly without the buffer.
+    buffer_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -66,7 +69,14 @@ class Event(models.Model):
                 fields=["visit", "kind", "question"],
                 condition=~Q(visit=""),
                 name="insights_event_once_per_visit",
-            )
+            ),
+            # Partial, so adding it is one CREATE UNIQUE INDEX (a plain unique field makes
+            # Django copy the whole table on SQLite).
+            models.UniqueConstraint(
+                fields=["buffer_id"],
+                condition=Q(buffer_id__isnull=False),
+                name="insights_event_buffer_id_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ import re
 import secrets
 from datetime import date, datetime, time, timedelta
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
@@ -118,18 +119,28 @@ def last_rolled_day() -> date | None:
 # The last events of a day may still wait in the Redis buffer, or in a request that has
 # not pushed them yet: a day is summed once this long has passed since it ended.
 ROLL_UP_GRACE = timedelta(minutes=10)
+# How long the roll-up waits for a flush already running to finish before it skips this run.
+ROLL_UP_FLUSH_WAIT_SECONDS = 120
 
 
 def events_roll_up(*, today: date | None = None, now: datetime | None = None) -> int:
     """Sum every finished day not rolled up yet into DailyCount; drop raw events past retention.
 
-    The buffer is written out first, so the sums include every event of those days.
+    The buffer is written out first, so the sums include every event of those days. When
+    it can't be (another flush still runs after ROLL_UP_FLUSH_WAIT_SECONDS, or Redis does
+    not answer), nothing is summed this run: a day summed early would stay short forever.
 
     Safe to run twice: a day is summed only once (the latest rolled day marks the point), and
     deleting old events does not change the sums. Returns how many days were summed.
     """
     today = today or timezone.localdate((now or timezone.now()) - ROLL_UP_GRACE)
-    buffer_flush()
+    try:
+        flushed = buffer_flush(wait=ROLL_UP_FLUSH_WAIT_SECONDS)
+    except redis.RedisError:
+        flushed = None
+    if flushed is None:
+        logger.warning("Insights roll-up skipped: the event buffer could not be written out")
+        return 0
     last = last_rolled_day()
     since = day_start(last + timedelta(days=1)) if last else None
     raw = Event.objects.before(day_start(today))
