@@ -5,6 +5,8 @@ import configparser
 import os
 import re
 import secrets
+import shlex
+import shutil
 import subprocess
 import sys
 
@@ -45,6 +47,61 @@ def test_each_instance_gets_its_own_port_or_worker_name():
     assert unit("site-release.service")["Service"]["Type"] == "oneshot"
     for name in ("site-web@.service", "site-worker@.service", "site-beat.service"):
         assert unit(name)["Unit"]["PartOf"] == "site.target"
+
+
+def readme_enabled_units() -> set[str]:
+    """The units README's "With systemd" block enables, by unit file name (an instance as
+    its template, e.g. site-web@.service)."""
+    text = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n### With systemd\n", 1)[1].split("\n### ", 1)[0]
+    enabled = set()
+    code = "".join(re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL))
+    for line in code.splitlines():
+        words = shlex.split(line, comments=True)
+        if words[:2] == ["systemctl", "enable"]:
+            for name in (word for word in words[2:] if not word.startswith("-")):
+                name = name if "." in name else f"{name}.service"
+                enabled.add(re.sub(r"@[^.]+\.", "@.", name))
+    return enabled
+
+
+def test_every_unit_starts_at_boot_once_the_readme_enabled_it():
+    """Enabling an instance hooks it to whatever its WantedBy names: every unit with an
+    [Install] section must be enabled by the README and reach multi-user.target through
+    units the README enables too, or nothing starts after a reboot."""
+    enabled = readme_enabled_units()
+    installable = {
+        path.name
+        for path in (DEPLOY / "systemd").iterdir()
+        if unit(path.name).has_section("Install")
+    }
+    assert installable == enabled
+    for name in installable:
+        chain = [name]
+        while chain[-1] != "multi-user.target":
+            wanted_by = unit(chain[-1])["Install"]["WantedBy"]
+            assert wanted_by == "multi-user.target" or wanted_by in enabled, (chain, wanted_by)
+            assert wanted_by not in chain, chain
+            chain.append(wanted_by)
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    """`systemd-analyze verify` on the units as installed, with /srv/site pointing at this
+    checkout (it checks the ExecStart scripts exist and are executable)."""
+    for path in (DEPLOY / "systemd").iterdir():
+        text = path.read_text().replace("/srv/site/", f"{settings.BASE_DIR}/")
+        (tmp_path / path.name).write_text(text)
+    names = ["site.target", "site-web@8001.service", "site-worker@1.service"]
+    names += ["site-beat.service", "site-release.service"]
+    done = subprocess.run(  # noqa: S603 - systemd's own checker on our files
+        [shutil.which("systemd-analyze"), "verify", "--man=no", *names],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stdout + done.stderr
 
 
 def example_environment() -> dict[str, str]:
