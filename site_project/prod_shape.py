@@ -278,5 +278,5 @@ def running(
 def _clean_environment() -> dict[str, str]:
     """The caller's environment without the site's own settings, which the file sets."""
     ignored = {"DATABASE_URL", "DEBUG", "HTTPS", "BEHIND_PROXY", "EMAIL_BACKEND_OVERRIDE"}
-    ignored |= {"GUNICORN_BIND", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored |= {"GUNICORN_HOST", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {key: value for key, value in os.environ.items() if key not in ignored}

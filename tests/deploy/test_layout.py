@@ -49,11 +49,15 @@ def test_each_instance_gets_its_own_port_or_worker_name():
         assert unit(name)["Unit"]["PartOf"] == "site.target"
 
 
+def readme_section(title: str) -> str:
+    text = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    return text.split(f"\n### {title}\n", 1)[1].split("\n### ", 1)[0]
+
+
 def readme_enabled_units() -> set[str]:
     """The units README's "With systemd" block enables, by unit file name (an instance as
     its template, e.g. site-web@.service)."""
-    text = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
-    section = text.split("\n### With systemd\n", 1)[1].split("\n### ", 1)[0]
+    section = readme_section("With systemd")
     enabled = set()
     code = "".join(re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL))
     for line in code.splitlines():
@@ -125,6 +129,18 @@ def test_the_example_environment_holds_placeholders_not_secrets():
 def deployed_environment() -> dict[str, str]:
     """This process's environment without what the browser tests set for themselves."""
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def test_the_example_environment_leaves_each_units_own_variables_alone():
+    """systemd lets EnvironmentFile= override Environment=, whatever their order: a PORT in
+    site.env would put every web instance on one port, so the file must not set any."""
+    example = (DEPLOY / "site.env.example").read_text()
+    for path in (DEPLOY / "systemd").iterdir():
+        service = unit(path.name)
+        if service.has_section("Service") and "Environment" in service["Service"]:
+            name = service["Service"]["Environment"].partition("=")[0]
+            assert not re.search(rf"^#?{name}=", example, flags=re.MULTILINE), name
+            assert f"`{name}`" in readme_section("With systemd"), name
 
 
 def test_the_example_environment_passes_check_deploy(tmp_path):
