@@ -8,10 +8,12 @@ content, then: back up, change the data, restore, and the data is back.
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tarfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,8 @@ class Site:
             made.rename(example)
 
 
-def round_trip(site: Site, backup: str, restore: str, pattern: str) -> None:
+def round_trip(site: Site, backup: str, restore: str, pattern: str) -> str:
+    """Back up, change, restore, and the content is back; returns what restore said."""
     site.manage("migrate", "--noinput", "-v", "0")
     site.manage("load_initial_content")
     before = site.content()
@@ -104,9 +107,10 @@ def round_trip(site: Site, backup: str, restore: str, pattern: str) -> None:
     site.change_everything()
     assert site.content() != before
     site.backup_named_as_in(restore, made[0])
-    site.sh(restore)
+    said = site.sh(restore)
 
     assert site.content() == before
+    return said
 
 
 @pytest.fixture
@@ -118,7 +122,39 @@ def test_sqlite_backup_and_restore_as_the_readme_says(folder):
     folder.mkdir()
     site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
     commands = readme_commands()
-    round_trip(site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3")
+    said = round_trip(
+        site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3"
+    )
+    # The database as it was before the restore (with the changes) is kept beside it.
+    (safety,) = folder.glob("db.sqlite3.before-restore-*")
+    assert f"saved in {safety}" in said
+    assert "Start the site again." in said and "migrate" not in said
+    with closing(sqlite3.connect(safety)) as kept:
+        titles = {title for (title,) in kept.execute("SELECT title FROM articles_article")}
+    assert titles == {"Changed after the backup", "New"}
+
+
+def test_restoring_a_backup_older_than_the_code_says_to_migrate(folder):
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    site.manage("migrate", "contenttypes", "--noinput", "-v", "0")
+    site.manage("backup_sqlite", "old.sqlite3")
+    site.manage("migrate", "--noinput", "-v", "0")
+    assert "run `manage.py migrate`" in site.manage("restore_sqlite", "old.sqlite3")
+
+
+def test_a_backup_that_cannot_be_written_is_a_clear_error(folder):
+    """Root ignores folder permissions, so the folder is under a plain file: mkdir fails."""
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    site.manage("migrate", "contenttypes", "--noinput", "-v", "0")
+    (folder / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(
+        AssertionError, match=r"Could not back up to notes\.txt/site\.sqlite3"
+    ) as error:
+        site.manage("backup_sqlite", "notes.txt/site.sqlite3")
+    assert "Traceback" not in str(error.value)
+    assert "Nothing was written" in str(error.value)
 
 
 def test_a_broken_backup_is_refused_and_the_sqlite_database_left_alone(folder):
