@@ -28,8 +28,12 @@ CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupst
 EXAMPLE_NAME = r"backups/site-\d{4}-\d{2}-\d{2}\.(?:sqlite3|dump)"
 
 
+DEPLOYED_ENV_FILE = "/etc/site/site.env"
+
+
 def readme_commands() -> dict[str, str]:
-    """The README's Backups code blocks, by the program each one runs."""
+    """The README's Backups code blocks, by the program each one runs (the one loading the
+    deployed host's settings as "environment")."""
     text = README.read_text(encoding="utf-8")
     section = text.split("\n### Backups\n", 1)[1].split("\n### ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
@@ -38,29 +42,40 @@ def readme_commands() -> dict[str, str]:
         for program in ("backup_sqlite", "restore_sqlite", "pg_dump", "pg_restore", "tar"):
             if re.search(rf"\b{program}\b", block):
                 named[program] = block
-    assert len(named) == 5, f"expected five command blocks under Backups, found {list(named)}"
+        if DEPLOYED_ENV_FILE in block:
+            named["environment"] = block
+    assert len(named) == 6, f"expected six command blocks under Backups, found {list(named)}"
     return named
 
 
+SITE_SETTINGS = {"DATABASE_URL", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT", "REDIS_URL", "LOG_LEVEL"}
+
+
 class Site:
-    """The scratch project folder and the database it is pointed at."""
+    """The scratch project folder, as on a deployed host: its settings (the database, the
+    folders) are in its own site.env, which every command loads with the README's line."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
-        self.env = {
-            **os.environ,
+        env_file = folder / "site.env"
+        settings_file = {
             "DATABASE_URL": database_url,
             "PRIVATE_MEDIA_ROOT": str(folder / "private"),
             "MEDIA_ROOT": str(folder / "media"),
             "REDIS_URL": "redis://127.0.0.1:9/0",  # none: the cache just misses
             "LOG_LEVEL": "ERROR",
         }
+        env_file.write_text("".join(f"{name}={value}\n" for name, value in settings_file.items()))
+        self.env = {name: value for name, value in os.environ.items() if name not in SITE_SETTINGS}
+        self.load_settings = readme_commands()["environment"].replace(
+            DEPLOYED_ENV_FILE, str(env_file)
+        )
         (folder / ".venv").symlink_to(Path(sys.prefix))
         (folder / "manage.py").symlink_to(Path(settings.BASE_DIR) / "manage.py")
 
     def sh(self, script: str) -> str:
         result = subprocess.run(  # noqa: S603 - the README's own commands
-            ["bash", "-euo", "pipefail", "-c", script],  # noqa: S607
+            ["bash", "-euo", "pipefail", "-c", f"{self.load_settings}\n{script}"],  # noqa: S607
             cwd=self.folder,
             env=self.env,
             capture_output=True,
@@ -187,10 +202,12 @@ def test_the_files_archive_holds_the_whitepaper_and_the_images(folder):
     (folder / "media" / "articles" / "hero" / "hero.png").write_bytes(b"png")
     site.sh(readme_commands()["tar"])
     (archive,) = folder.glob("backups/files-*.tar.gz")
+    inside = str(folder).lstrip("/")  # the folders by their full paths, from site.env
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-        assert tar.extractfile("private/whitepapers/dont-blow-it.pdf").read() == b"%PDF-1.4 paper"
-    assert "media/articles/hero/hero.png" in names
+        paper = tar.extractfile(f"{inside}/private/whitepapers/dont-blow-it.pdf").read()
+    assert paper == b"%PDF-1.4 paper"
+    assert f"{inside}/media/articles/hero/hero.png" in names
 
 
 def _postgres() -> dict | None:
