@@ -49,6 +49,14 @@ def test_each_instance_gets_its_own_port_or_worker_name():
         assert unit(name)["Unit"]["PartOf"] == "site.target"
 
 
+def test_every_task_ends_before_systemd_kills_a_stopping_worker():
+    """Warm shutdown waits for running tasks; their hard time limit must come before
+    the unit's TimeoutStopSec, or systemd's SIGKILL strands them for Redis's visibility
+    timeout (an hour)."""
+    stop = int(unit("site-worker@.service")["Service"]["TimeoutStopSec"])
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < stop
+
+
 def readme_section(title: str) -> str:
     text = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
     return text.split(f"\n### {title}\n", 1)[1].split("\n### ", 1)[0]
