@@ -19,7 +19,10 @@ from site_project.private_storage import private_storage_from_env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# Development reads .env in the project folder. Production turns that off: its settings come
+# from systemd's EnvironmentFile (or honcho -e) alone, and a stray .env can't add to them.
+if env.bool("READ_DOTENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 

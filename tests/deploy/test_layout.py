@@ -151,6 +151,36 @@ def test_the_example_environment_leaves_each_units_own_variables_alone():
             assert f"`{name}`" in readme_section("With systemd"), name
 
 
+SPY_ON_DOTENV = """
+import environ
+read = []
+environ.Env.read_env = lambda *args, **kwargs: read.append(str(args[-1]))
+import site_project.settings
+print(read)
+"""
+
+
+def dotenv_files_read(**env: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own interpreter on our settings
+        [sys.executable, "-c", SPY_ON_DOTENV],
+        cwd=settings.BASE_DIR,
+        env={**deployed_environment(), "SECRET_KEY": "k" * 50, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_production_reads_no_dotenv_file():
+    """READ_DOTENV=off (deploy/site.env.example): a .env left in the checkout can't add
+    settings to what the environment file says; development reads it."""
+    assert example_environment()["READ_DOTENV"] == "off"
+    assert dotenv_files_read(READ_DOTENV="off").strip() == "[]"
+    assert f"{settings.BASE_DIR / '.env'}" in dotenv_files_read(READ_DOTENV="on")
+
+
 def test_the_example_environment_passes_check_deploy(tmp_path):
     """Filled in, the example file is a production configuration Django has nothing to say
     about: HTTPS, HSTS, secure cookies, the proxy header and a strong key."""
