@@ -19,8 +19,9 @@ def usable_cores() -> int:
 # work (email) is Celery's, so sync workers suffice; WEB_CONCURRENCY is the usual override.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * usable_cores() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# GUNICORN_BIND names the whole address; else PORT (a systemd instance, honcho) on loopback.
-bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
+# The host is shared by every instance (it can come from /etc/site/site.env); the port is
+# each instance's own (PORT: the systemd instance name, or honcho), so two never collide.
+bind = f"{os.environ.get('GUNICORN_HOST') or '127.0.0.1'}:{os.environ.get('PORT') or 8000}"
 # A request that takes this long is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

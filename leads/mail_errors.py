@@ -2,6 +2,8 @@
 
 import smtplib
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 
 class TemporarySendError(Exception):
     """The mail server or the network said "try later": 4xx, timeout, refused connection."""
@@ -9,6 +11,8 @@ class TemporarySendError(Exception):
 
 def is_temporary(exc: BaseException) -> bool:
     """True for errors a later retry can fix; False for permanent refusals (5xx) and bugs."""
+    if isinstance(exc, SoftTimeLimitExceeded):  # a slow server or network, not a refusal
+        return True
     status = getattr(exc, "status_code", None)
     if isinstance(status, int):
         # An email provider's HTTP API (django-anymail): rate limits and server trouble pass,

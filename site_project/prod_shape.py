@@ -73,11 +73,29 @@ class Shape:
                 counts["beat" if " beat" in command else "worker"] += 1
         return counts
 
+    def leaked_variables(self) -> list[str]:
+        """Variables of the caller's environment that reached the site's processes, other
+        than a shell's basics: none may, so that the environment file is what is tested."""
+        from_file = {line.partition("=")[0] for line in self.env_file.read_text().splitlines()}
+        foreign = set(os.environ) - set(_bare_environment()) - SET_ON_THE_WAY - from_file
+        leaked = set()
+        for process in _tree(self.honcho):
+            try:
+                leaked |= foreign & set(process.environ())
+            except psutil.Error:
+                continue
+        return sorted(leaked)
+
+
+# What honcho and the shell running each Procfile line set for themselves.
+SET_ON_THE_WAY = {"PORT", "HONCHO_PROCESS_NAME", "PWD", "OLDPWD", "SHLVL", "_"}
+
 
 def _settings(workdir: Path, *, database: str, redis: str, smtp_port: int, site_url: str):
     """The environment file's values: production settings pointing at throwaway parts."""
     return {
         "DEBUG": "off",
+        "READ_DOTENV": "off",  # not the checkout's .env: this file is every setting
         "HTTPS": "off",  # loopback http; the proxy in front does TLS in production
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -122,13 +140,21 @@ def _honcho(*args: str) -> list[str]:
     return [str(Path(sys.prefix) / "bin" / "honcho"), *args]
 
 
-def _release(env_file: Path, env: dict[str, str], log: Path) -> None:
+def _bare_environment() -> dict[str, str]:
+    """What honcho and the site's processes get besides the environment file: a shell's
+    basics, none of the site's settings, so the file is the only source of them (the
+    scripts find the venv by VENV, which the file sets)."""
+    kept = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+    return {name: os.environ[name] for name in kept if name in os.environ}
+
+
+def _release(env_file: Path, log: Path) -> None:
     """deploy/bin/release through honcho, with the environment file, as an operator would."""
     with log.open("a") as output:
         done = subprocess.run(  # noqa: S603 - honcho from our venv with our arguments
             _honcho("run", "-e", str(env_file), RELEASE),
             cwd=BASE_DIR,
-            env=env,
+            env=_bare_environment(),
             stdout=output,
             stderr=subprocess.STDOUT,
             timeout=RELEASE_SECONDS,
@@ -139,7 +165,7 @@ def _release(env_file: Path, env: dict[str, str], log: Path) -> None:
         raise RuntimeError(f"The release step failed:\n{tail}")
 
 
-def _start(env_file: Path, env: dict[str, str], base_port: int, log: Path) -> subprocess.Popen:
+def _start(env_file: Path, base_port: int, log: Path) -> subprocess.Popen:
     args = _honcho("start", "-f", PROCFILE, "-e", str(env_file), "-p", str(base_port))
     args += ["-c", f"web={WEB_PROCESSES},worker={WORKER_PROCESSES}", "--no-colour"]
     args += ["web", "worker", "beat"]
@@ -147,7 +173,7 @@ def _start(env_file: Path, env: dict[str, str], base_port: int, log: Path) -> su
         return subprocess.Popen(  # noqa: S603 - honcho from our venv with our arguments
             args,
             cwd=BASE_DIR,
-            env=env,
+            env=_bare_environment(),
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us first; we stop honcho ourselves
@@ -259,17 +285,22 @@ def running(
         ) | (extra_env or {})
         env_file = workdir / "site.env"
         env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+        # The settings for tools run beside the shape (the load test's checks); the shape's
+        # own processes read them from env_file only.
         env = _clean_environment() | values
         shape = Shape(workdir, env_file, env, web_urls, sink, workdir / "processes.log")
         say("Release step (deploy/bin/release): migrate, collectstatic, load_initial_content")
-        _release(env_file, env, shape.log)
+        _release(env_file, shape.log)
         say(
             f"honcho start -f {PROCFILE}: web x{WEB_PROCESSES}, worker x{WORKER_PROCESSES}, beat x1"
         )
-        shape.honcho = _start(env_file, env, base_port, shape.log)
+        shape.honcho = _start(env_file, base_port, shape.log)
         stack.callback(lambda: problems.extend(_stop(shape.honcho)))
         _wait_until_ready(shape)
-        say(f"Ready: {', '.join(web_urls)}")
+        leaked = shape.leaked_variables()
+        if leaked:
+            raise RuntimeError(f"Not from the environment file: {', '.join(leaked)}")
+        say(f"Ready: {', '.join(web_urls)} (every setting from {env_file.name} alone)")
         yield shape
     if problems:
         raise RuntimeError("Not cleaned up after the stop:\n" + "\n".join(problems))
@@ -278,5 +309,5 @@ def running(
 def _clean_environment() -> dict[str, str]:
     """The caller's environment without the site's own settings, which the file sets."""
     ignored = {"DATABASE_URL", "DEBUG", "HTTPS", "BEHIND_PROXY", "EMAIL_BACKEND_OVERRIDE"}
-    ignored |= {"GUNICORN_BIND", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored |= {"GUNICORN_HOST", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {key: value for key, value in os.environ.items() if key not in ignored}

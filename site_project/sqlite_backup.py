@@ -6,6 +6,7 @@ and needs no `sqlite3` program: Python has the API built in.
 
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -53,14 +54,7 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
-def sqlite_backup(*, target: Path) -> int:
-    """Copy the live database to a new file `target`; returns its size in bytes."""
-    source = sqlite_database_path()
-    if not source.exists():
-        raise BackupError(f"There is no database at {source}.")
-    if target.exists():
-        raise BackupError(f"{target} already exists: choose a new name, nothing was written.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _checked_copy(source: Path, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     try:
         _copy(source, partial)
@@ -70,14 +64,49 @@ def sqlite_backup(*, target: Path) -> int:
         os.replace(partial, target)  # the backup appears whole or not at all
     finally:
         partial.unlink(missing_ok=True)
-    return target.stat().st_size
 
 
-def sqlite_restore(*, source: Path) -> None:
-    """Replace the database's contents with the backup `source`, once it checks out."""
+def sqlite_backup(*, target: Path) -> int:
+    """Copy the live database to a new file `target`; returns its size in bytes."""
+    source = sqlite_database_path()
+    if not source.exists():
+        raise BackupError(f"There is no database at {source}.")
+    if target.exists():
+        raise BackupError(f"{target} already exists: choose a new name, nothing was written.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _checked_copy(source, target)
+        return target.stat().st_size
+    except (OSError, sqlite3.Error) as error:
+        # An unwritable folder, a full disk, a locked or unreadable database: said plainly.
+        raise BackupError(
+            f"Could not back up to {target}: {error}. Nothing was written."
+        ) from error
+
+
+def sqlite_restore(*, source: Path) -> Path | None:
+    """Replace the database's contents with the backup `source`, once it checks out.
+
+    The database as it was is backed up first, next to it, so a restore of the wrong file
+    can be undone; returns that copy's path (None when there was no database yet).
+    """
     if not source.is_file():
         raise BackupError(f"There is no backup file {source}.")
     problem = _problems(source)
     if problem:
         raise BackupError(f"{source} can't be restored: {problem}. The database is unchanged.")
-    _copy(source, sqlite_database_path())
+    database = sqlite_database_path()
+    safety = None
+    if database.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        safety = database.with_name(f"{database.name}.before-restore-{stamp}")
+        try:
+            sqlite_backup(target=safety)
+        except BackupError as error:
+            raise BackupError(f"{error} The database is unchanged.") from error
+    try:
+        _copy(source, database)
+    except (OSError, sqlite3.Error) as error:
+        kept = f" The database as it was is in {safety}." if safety else ""
+        raise BackupError(f"Could not restore {source}: {error}.{kept}") from error
+    return safety

@@ -8,10 +8,12 @@ content, then: back up, change the data, restore, and the data is back.
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tarfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,12 @@ CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupst
 EXAMPLE_NAME = r"backups/site-\d{4}-\d{2}-\d{2}\.(?:sqlite3|dump)"
 
 
+DEPLOYED_ENV_FILE = "/etc/site/site.env"
+
+
 def readme_commands() -> dict[str, str]:
-    """The README's Backups code blocks, by the program each one runs."""
+    """The README's Backups code blocks, by the program each one runs (the one loading the
+    deployed host's settings as "environment")."""
     text = README.read_text(encoding="utf-8")
     section = text.split("\n### Backups\n", 1)[1].split("\n### ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
@@ -36,29 +42,40 @@ def readme_commands() -> dict[str, str]:
         for program in ("backup_sqlite", "restore_sqlite", "pg_dump", "pg_restore", "tar"):
             if re.search(rf"\b{program}\b", block):
                 named[program] = block
-    assert len(named) == 5, f"expected five command blocks under Backups, found {list(named)}"
+        if DEPLOYED_ENV_FILE in block:
+            named["environment"] = block
+    assert len(named) == 6, f"expected six command blocks under Backups, found {list(named)}"
     return named
 
 
+SITE_SETTINGS = {"DATABASE_URL", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT", "REDIS_URL", "LOG_LEVEL"}
+
+
 class Site:
-    """The scratch project folder and the database it is pointed at."""
+    """The scratch project folder, as on a deployed host: its settings (the database, the
+    folders) are in its own site.env, which every command loads with the README's line."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
-        self.env = {
-            **os.environ,
+        env_file = folder / "site.env"
+        settings_file = {
             "DATABASE_URL": database_url,
             "PRIVATE_MEDIA_ROOT": str(folder / "private"),
             "MEDIA_ROOT": str(folder / "media"),
             "REDIS_URL": "redis://127.0.0.1:9/0",  # none: the cache just misses
             "LOG_LEVEL": "ERROR",
         }
+        env_file.write_text("".join(f"{name}={value}\n" for name, value in settings_file.items()))
+        self.env = {name: value for name, value in os.environ.items() if name not in SITE_SETTINGS}
+        self.load_settings = readme_commands()["environment"].replace(
+            DEPLOYED_ENV_FILE, str(env_file)
+        )
         (folder / ".venv").symlink_to(Path(sys.prefix))
         (folder / "manage.py").symlink_to(Path(settings.BASE_DIR) / "manage.py")
 
     def sh(self, script: str) -> str:
         result = subprocess.run(  # noqa: S603 - the README's own commands
-            ["bash", "-euo", "pipefail", "-c", script],  # noqa: S607
+            ["bash", "-euo", "pipefail", "-c", f"{self.load_settings}\n{script}"],  # noqa: S607
             cwd=self.folder,
             env=self.env,
             capture_output=True,
@@ -92,7 +109,8 @@ class Site:
             made.rename(example)
 
 
-def round_trip(site: Site, backup: str, restore: str, pattern: str) -> None:
+def round_trip(site: Site, backup: str, restore: str, pattern: str) -> str:
+    """Back up, change, restore, and the content is back; returns what restore said."""
     site.manage("migrate", "--noinput", "-v", "0")
     site.manage("load_initial_content")
     before = site.content()
@@ -104,9 +122,10 @@ def round_trip(site: Site, backup: str, restore: str, pattern: str) -> None:
     site.change_everything()
     assert site.content() != before
     site.backup_named_as_in(restore, made[0])
-    site.sh(restore)
+    said = site.sh(restore)
 
     assert site.content() == before
+    return said
 
 
 @pytest.fixture
@@ -118,7 +137,39 @@ def test_sqlite_backup_and_restore_as_the_readme_says(folder):
     folder.mkdir()
     site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
     commands = readme_commands()
-    round_trip(site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3")
+    said = round_trip(
+        site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3"
+    )
+    # The database as it was before the restore (with the changes) is kept beside it.
+    (safety,) = folder.glob("db.sqlite3.before-restore-*")
+    assert f"saved in {safety}" in said
+    assert "Start the site again." in said and "migrate" not in said
+    with closing(sqlite3.connect(safety)) as kept:
+        titles = {title for (title,) in kept.execute("SELECT title FROM articles_article")}
+    assert titles == {"Changed after the backup", "New"}
+
+
+def test_restoring_a_backup_older_than_the_code_says_to_migrate(folder):
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    site.manage("migrate", "contenttypes", "--noinput", "-v", "0")
+    site.manage("backup_sqlite", "old.sqlite3")
+    site.manage("migrate", "--noinput", "-v", "0")
+    assert "run `manage.py migrate`" in site.manage("restore_sqlite", "old.sqlite3")
+
+
+def test_a_backup_that_cannot_be_written_is_a_clear_error(folder):
+    """Root ignores folder permissions, so the folder is under a plain file: mkdir fails."""
+    folder.mkdir()
+    site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
+    site.manage("migrate", "contenttypes", "--noinput", "-v", "0")
+    (folder / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(
+        AssertionError, match=r"Could not back up to notes\.txt/site\.sqlite3"
+    ) as error:
+        site.manage("backup_sqlite", "notes.txt/site.sqlite3")
+    assert "Traceback" not in str(error.value)
+    assert "Nothing was written" in str(error.value)
 
 
 def test_a_broken_backup_is_refused_and_the_sqlite_database_left_alone(folder):
@@ -151,10 +202,12 @@ def test_the_files_archive_holds_the_whitepaper_and_the_images(folder):
     (folder / "media" / "articles" / "hero" / "hero.png").write_bytes(b"png")
     site.sh(readme_commands()["tar"])
     (archive,) = folder.glob("backups/files-*.tar.gz")
+    inside = str(folder).lstrip("/")  # the folders by their full paths, from site.env
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-        assert tar.extractfile("private/whitepapers/dont-blow-it.pdf").read() == b"%PDF-1.4 paper"
-    assert "media/articles/hero/hero.png" in names
+        paper = tar.extractfile(f"{inside}/private/whitepapers/dont-blow-it.pdf").read()
+    assert paper == b"%PDF-1.4 paper"
+    assert f"{inside}/media/articles/hero/hero.png" in names
 
 
 def _postgres() -> dict | None:

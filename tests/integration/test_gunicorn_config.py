@@ -19,7 +19,7 @@ CONFIG = settings.BASE_DIR / "gunicorn.conf.py"
 
 
 def load(monkeypatch, **env) -> dict:
-    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "PORT"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_HOST", "PORT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -38,7 +38,15 @@ def test_the_environment_overrides_the_size(monkeypatch):
 
 def test_a_port_from_systemd_or_honcho_stays_on_loopback(monkeypatch):
     assert load(monkeypatch, PORT="8001")["bind"] == "127.0.0.1:8001"
-    assert load(monkeypatch, PORT="8001", GUNICORN_BIND="10.0.0.5:9000")["bind"] == "10.0.0.5:9000"
+
+
+def test_a_shared_host_keeps_each_instance_on_its_own_port(monkeypatch):
+    """GUNICORN_HOST comes from the environment file every instance reads; the port is
+    the instance's own, so site-web@8001 and site-web@8002 never bind the same address."""
+    binds = {
+        load(monkeypatch, GUNICORN_HOST="10.0.0.5", PORT=port)["bind"] for port in ("8001", "8002")
+    }
+    assert binds == {"10.0.0.5:8001", "10.0.0.5:8002"}
 
 
 def test_gunicorn_serves_the_site_with_it(tmp_path):
@@ -47,7 +55,8 @@ def test_gunicorn_serves_the_site_with_it(tmp_path):
         **os.environ,
         "DEBUG": "off",
         "SECRET_KEY": "x" * 64,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_HOST": "127.0.0.1",
+        "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
     }

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -217,6 +218,20 @@ def test_a_temporary_error_is_raised_for_the_task_to_retry():
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.QUEUED
     assert "timed out" in email.last_error
+
+
+def test_a_send_cut_short_by_the_tasks_time_limit_is_tried_again():
+    """The soft time limit (CELERY_TASK_SOFT_TIME_LIMIT) interrupts a slow SMTP server:
+    the email goes back to the queue for a retry rather than failing for good."""
+    email = enqueue(make_lead())
+    with (
+        mock.patch(SEND, side_effect=SoftTimeLimitExceeded()),
+        pytest.raises(TemporarySendError),
+    ):
+        email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.QUEUED
+    assert "SoftTimeLimitExceeded" in email.last_error
 
 
 @pytest.mark.usefixtures("eager_retries")

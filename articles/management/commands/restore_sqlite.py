@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from site_project.sqlite_backup import BackupError, sqlite_restore
 
@@ -19,7 +21,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         try:
-            sqlite_restore(source=Path(file))
+            safety = sqlite_restore(source=Path(file))
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Restored the database from {file}. Start the site again.")
+        if safety:
+            self.stdout.write(f"The database as it was before is saved in {safety}.")
+        self.stdout.write(f"Restored the database from {file}.")
+        if self.unapplied_migrations():
+            self.stdout.write(
+                "The backup is older than the code: run `manage.py migrate`, then start the site."
+            )
+        else:
+            self.stdout.write("Start the site again.")
+
+    def unapplied_migrations(self) -> list:
+        """Migrations the code has and the restored database lacks."""
+        executor = MigrationExecutor(connection)
+        return executor.migration_plan(executor.loader.graph.leaf_nodes())
