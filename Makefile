@@ -65,20 +65,20 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(BIN)/python -m site_project.bench
+	$(BIN)/python -m devtools.bench
 
 # Flower on loopback only, and only with a password (see README, Security and operations).
 flower: install
-	$(BIN)/python -m site_project.flower
+	$(BIN)/python -m operations.flower
 
 # The production shape on this machine (PostgreSQL, Redis, an SMTP sink, deploy/Procfile.prod
 # with two gunicorn, two Celery workers and one beat), then a visitor's journey through it.
 e2e-prod: install
-	$(BIN)/python -m site_project.prod_journey
+	$(BIN)/python -m devtools.prod_journey
 
 # locust against the same shape, loopback only, rate limits off (README, Benchmarks).
 loadtest: install
-	$(BIN)/python -m site_project.loadtest
+	$(BIN)/python -m devtools.loadtest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -418,7 +418,7 @@ def _points(answer: Answer) -> str:
 
 
 class LeadSubmissionInline(admin.StackedInline):
-    """Every quiz the lead took, on the lead's admin page (named in LEADS_LEAD_ADMIN_INLINES).
+    """Every quiz the lead took, on the lead's admin page (registered in leads.hooks).
 
     Answers and downloads hang off the submission, and Django has no nested inlines, so they
     are shown as read-only lists; all of it comes prefetched, so the page runs the same

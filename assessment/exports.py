@@ -1,4 +1,4 @@
-"""A person's quiz data for a GDPR access request (named in LEADS_PERSONAL_DATA_EXPORTERS)."""
+"""A person's quiz data for a GDPR access request (registered in leads.hooks)."""
 
 from leads.models import SOURCE_FIELDS, Lead
 

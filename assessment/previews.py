@@ -1,4 +1,4 @@
-"""Sample result and fresh-link emails for the staff preview page (LEADS_EMAIL_PREVIEW_SAMPLES).
+"""Sample result and fresh-link emails for the staff preview page (registered in leads.hooks).
 
 The context comes from the same functions the real emails use, so a preview shows what a
 reader gets. The quiz, result band and whitepaper are the site's own when it has an active

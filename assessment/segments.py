@@ -1,4 +1,4 @@
-"""The results a lead can have, for the follow-up admin (named by LEADS_SEGMENT_CHOICES)."""
+"""The results a lead can have, for the follow-up admin (registered in leads.hooks)."""
 
 from .models import ResultBand
 

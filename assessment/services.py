@@ -348,7 +348,7 @@ def result_pretend(
 
 
 def submissions_erase(*, lead: Lead) -> int:
-    """Right to erasure for the quiz (named in LEADS_PERSONAL_DATA_ERASERS).
+    """Right to erasure for the quiz (registered in leads.hooks).
 
     Where the person came from goes (first page, referrer, campaign: a referrer or a
     campaign link can name them); answers, scores, band and times stay, anonymous once the

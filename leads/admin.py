@@ -4,7 +4,6 @@ import json
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
@@ -15,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
+from . import hooks
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
 from .previews import email_previews
@@ -36,14 +35,15 @@ PREVIEW_PERMISSION = "leads.change_followupstep"
 
 
 def segment_choices() -> list[tuple[str, str]]:
-    """The results staff can aim a step at, from the callable LEADS_SEGMENT_CHOICES names.
+    """The results staff can aim a step at, from the app registered in hooks.SEGMENT_CHOICES.
 
-    If it can't be loaded, the results leads already have are offered instead.
+    If none is registered or it fails, the results leads already have are offered instead.
     """
     try:
-        return list(import_string(settings.LEADS_SEGMENT_CHOICES)())
+        (provider,) = hooks.SEGMENT_CHOICES.registered()
+        return list(provider())
     except Exception:
-        logger.exception("LEADS_SEGMENT_CHOICES could not be loaded; using the leads' results")
+        logger.exception("No segment choices could be loaded; using the leads' results")
         segments = Lead.objects.exclude(segment="").order_by("segment")
         return [(s, s) for s in segments.values_list("segment", flat=True).distinct()]
 
@@ -149,11 +149,9 @@ class EmailInline(admin.TabularInline):
 
 
 def lead_extra_inlines() -> list[type[admin.options.InlineModelAdmin]]:
-    """Inlines other apps add to the lead page, named in LEADS_LEAD_ADMIN_INLINES.
-
-    By dotted path, imported when the page is built, so leads never imports those apps.
-    """
-    return [import_string(path) for path in settings.LEADS_LEAD_ADMIN_INLINES]
+    """Inlines other apps add to the lead page (hooks.LEAD_ADMIN_INLINES), so leads never
+    imports those apps."""
+    return hooks.LEAD_ADMIN_INLINES.registered()
 
 
 class SegmentFilter(admin.SimpleListFilter):

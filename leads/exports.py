@@ -6,10 +6,9 @@ Both stream or build from a fixed number of queries, however many leads or email
 import csv
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.module_loading import import_string
 
+from . import hooks
 from .models import SOURCE_FIELDS, Lead, OutboundEmail
 
 CSV_COLUMNS = [
@@ -105,7 +104,7 @@ def lead_personal_data(*, lead: Lead) -> dict:
     """Everything we hold about one person, for a subject access request.
 
     Other apps add theirs (the quiz's submissions and downloads) through the functions
-    named in LEADS_PERSONAL_DATA_EXPORTERS, each returning a dict of extra sections.
+    registered in hooks.PERSONAL_DATA_EXPORTERS, each returning a dict of extra sections.
     """
     data = {
         "lead": {name: getattr(lead, name) for name in LEAD_FIELDS},
@@ -118,6 +117,6 @@ def lead_personal_data(*, lead: Lead) -> dict:
             .values(*EMAIL_FIELDS)
         ),
     }
-    for path in settings.LEADS_PERSONAL_DATA_EXPORTERS:
-        data.update(import_string(path)(lead=lead))
+    for exporter in hooks.PERSONAL_DATA_EXPORTERS.registered():
+        data.update(exporter(lead=lead))
     return data

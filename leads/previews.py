@@ -1,7 +1,7 @@
 """Every email template rendered with sample data, for the staff preview page.
 
 leads knows its own emails (follow-ups, the new-lead notification). Other apps supply
-samples for theirs through LEADS_EMAIL_PREVIEW_SAMPLES: dotted paths to functions that
+samples for theirs through leads.hooks.EMAIL_PREVIEW_SAMPLES: functions that
 take the sample lead and return EmailSample rows built with the same context their real
 email uses, so a preview never guesses the names a template reads. A template found on
 disk that nobody supplies a sample for, or a sample whose template is missing, shows a
@@ -17,8 +17,8 @@ from django.template.loader import get_template
 from django.template.utils import get_app_template_dirs
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from . import hooks
 from .models import FollowUpStep, Lead
 from .rendering import email_render
 
@@ -101,8 +101,8 @@ def lead_email_samples(*, lead: Lead) -> list[EmailSample]:
 def email_samples(*, lead: Lead) -> list[EmailSample]:
     """Other apps' samples first (the result email matters most), then leads' own."""
     samples = []
-    for path in settings.LEADS_EMAIL_PREVIEW_SAMPLES:
-        samples.extend(import_string(path)(lead=lead))
+    for provider in hooks.EMAIL_PREVIEW_SAMPLES.registered():
+        samples.extend(provider(lead=lead))
     return samples + lead_email_samples(lead=lead)
 
 
@@ -164,7 +164,8 @@ def email_previews() -> list[Preview]:
                     name.replace("_", " ").capitalize(),
                     "",
                     problem=f"No sample data: templates/emails/{name}.* exists, but no "
-                    "function in LEADS_EMAIL_PREVIEW_SAMPLES supplies an example for it.",
+                    "function registered in leads.hooks.EMAIL_PREVIEW_SAMPLES supplies an "
+                    "example for it.",
                 )
             )
     return previews

@@ -17,11 +17,11 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from insights.models import Kind
 from insights.services import event_record
 
+from . import hooks
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
@@ -230,7 +230,7 @@ def lead_erase(*, lead: Lead) -> Lead:
     The status, result, consent and confirmation times, campaign and first page stay; the
     address, name, role, IP, consent wording, notes, referrer and every email's address,
     subject and bodies go. Waiting emails are cancelled. Other apps erase theirs through
-    LEADS_PERSONAL_DATA_ERASERS. Running it twice is harmless.
+    hooks.PERSONAL_DATA_ERASERS. Running it twice is harmless.
     """
     now = timezone.now()
     placeholder = f"erased-{lead.pk}@erased.invalid"  # .invalid: can never be delivered
@@ -264,8 +264,8 @@ def lead_erase(*, lead: Lead) -> Lead:
             status=OutboundEmail.Status.CANCELLED,
             last_error="Cancelled: the person's data was erased.",
         )
-        for path in settings.LEADS_PERSONAL_DATA_ERASERS:
-            import_string(path)(lead=lead)
+        for eraser in hooks.PERSONAL_DATA_ERASERS.registered():
+            eraser(lead=lead)
     lead.refresh_from_db()
     logger.info("Lead %s: personal data erased", lead.pk)
     return lead

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assessment",
     "leads",
     "insights",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -239,11 +240,6 @@ OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", d
 # A fresh row is left this long to its own on-commit hand-off before the sweeper steps in.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 
-# Follow-ups: the admin offers these results (band titles) as a step's audience. A dotted
-# path, imported when needed, so the leads app never imports the assessment app.
-LEADS_SEGMENT_CHOICES = env.str(
-    "LEADS_SEGMENT_CHOICES", default="assessment.segments.segment_choices"
-)
 # GDPR: leads not placed or qualified are erased this many days after their last activity.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
 # Raw funnel events are kept this long after their day is summed (insights.DailyCount).
@@ -251,16 +247,6 @@ INSIGHTS_RAW_RETENTION_DAYS = env.int("INSIGHTS_RAW_RETENTION_DAYS", default=30)
 # Funnel events wait in this Redis and are written in bulk every minute (insights/buffer.py);
 # empty writes each one straight to the database.
 INSIGHTS_BUFFER_URL = env.str("INSIGHTS_BUFFER_URL", default=REDIS_URL)
-# Other apps add their own data about a lead to the GDPR export and erasure: dotted paths
-# to functions taking `lead=` (exporters return a dict; erasers return nothing).
-LEADS_PERSONAL_DATA_EXPORTERS = ["assessment.exports.submissions_personal_data"]
-LEADS_PERSONAL_DATA_ERASERS = ["assessment.services.submissions_erase"]
-# Read-only inlines other apps add to a lead's admin page (dotted paths to InlineModelAdmin
-# classes whose model has a foreign key to Lead): the quiz shows each submission there.
-LEADS_LEAD_ADMIN_INLINES = ["assessment.admin.LeadSubmissionInline"]
-# The staff email previews: functions taking `lead=` (a made-up reader) that return
-# leads.previews.EmailSample rows for the emails their app sends.
-LEADS_EMAIL_PREVIEW_SAMPLES = ["assessment.previews.email_samples"]
 
 # Celery: configured here under the CELERY_ namespace (see site_project/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

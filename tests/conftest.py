@@ -7,7 +7,7 @@ in tests/integration and tests/e2e.
 
 import pytest
 
-from site_project import redis_server
+from devtools import redis_server
 from site_project.celery import app as celery_app
 
 

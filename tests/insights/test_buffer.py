@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from devtools.redis_server import free_port
 from insights import buffer, services
 from insights.buffer import BATCH_KEY, DEAD_KEY, KEY, LOCK_KEY, buffer_flush
 from insights.models import DailyCount, Event, Kind
 from insights.services import event_record, events_roll_up
 from insights.tasks import flush_events
-from site_project.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
 

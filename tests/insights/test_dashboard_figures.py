@@ -13,10 +13,10 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from devtools.synthetic_events import events_bulk_load, events_synthesize
 from insights.buffer import KEY
 from insights.models import DailyCount, Event
 from insights.services import events_roll_up
-from insights.synthetic import events_bulk_load, events_synthesize
 from insights.tasks import flush_events
 from leads.models import Lead, OutboundEmail
 from leads.tokens import unsubscribe_token

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from devtools.synthetic_events import events_bulk_load, events_synthesize
 from insights.models import DailyCount, Event, Kind
 from insights.services import events_roll_up
-from insights.synthetic import events_bulk_load, events_synthesize
 from tests.factories import make_article, make_quiz
 
 pytestmark = pytest.mark.django_db

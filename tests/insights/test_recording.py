@@ -8,12 +8,12 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from devtools.redis_server import free_port
 from insights.buffer import BATCH_KEY, DEAD_KEY, KEY, buffer_flush
 from insights.models import DailyCount, Event, Kind
 from insights.services import VISIT_SESSION_KEY, event_record, events_roll_up
 from insights.tasks import flush_events
 from leads.services import lead_unsubscribe
-from site_project.redis_server import free_port
 from tests.assessment.walk import DETAILS, backdate
 from tests.factories import make_article, make_quiz, make_whitepaper
 from tests.leads.factories import make_reachable_lead

@@ -21,7 +21,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
-from site_project import redis_server
+from devtools import redis_server
 from site_project.celery import app as celery_app
 
 

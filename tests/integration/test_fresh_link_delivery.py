@@ -6,8 +6,8 @@ import re
 import pytest
 from django.test import Client
 
+from devtools import redis_server
 from leads.models import OutboundEmail
-from site_project import redis_server
 from tests.assessment.walk import DETAILS, answer_all, details_url
 from tests.factories import make_quiz, make_whitepaper
 from tests.integration.conftest import running_worker, use_broker

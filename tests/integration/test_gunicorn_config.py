@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from site_project import redis_server
-from site_project.bench import stop_process, wait_until_serving
+from devtools import redis_server
+from devtools.bench import stop_process, wait_until_serving
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from site_project import redis_server
+from devtools import redis_server
 
 from .conftest import running_worker, use_broker
 

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import close_old_connections, connection, transaction
 
+from devtools import redis_server
 from leads.models import Lead, OutboundEmail
 from leads.services import email_deliver, email_resend
 from leads.tasks import deliver_email, sweep_outbox
-from site_project import redis_server
 from tests.integration.conftest import running_worker, use_broker, worker_process
 from tests.leads.factories import enqueue, make_lead
 

@@ -30,8 +30,8 @@ from moto.server import ThreadedMotoServer
 from assessment.links import DOWNLOAD_SALT, download_path
 from assessment.models import Assessment, Download, Submission, Whitepaper
 from assessment.storage_s3 import PrivateS3Storage
+from devtools.redis_server import free_port
 from site_project.private_storage import private_storage_from_env
-from site_project.redis_server import free_port
 from tests.assessment.test_download import _SignedDaysAgo
 from tests.assessment.walk import DETAILS, answer_all, details_url
 from tests.factories import make_pdf_bytes, make_quiz, make_whitepaper

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leads import previews
+from leads import hooks, previews
 from leads.models import Lead, OutboundEmail
 from leads.services import leads_erase_expired
 from leads.tasks import erase_expired_leads
@@ -135,12 +135,13 @@ def extra_section(*, lead):
     return {"submissions": [{"lead": lead.pk, "answers": "sample"}]}
 
 
-def test_other_apps_add_their_data_to_the_export_through_the_hook(admin_client, settings):
-    settings.LEADS_PERSONAL_DATA_EXPORTERS = ["tests.leads.test_admin_data.extra_section"]
+def test_other_apps_add_their_data_to_the_export_through_the_hook(admin_client):
     lead = make_lead()
-    response = admin_client.post(
-        "/admin/leads/lead/", {"action": "export_personal_data", "_selected_action": [lead.pk]}
-    )
+    with hooks.PERSONAL_DATA_EXPORTERS.replaced([extra_section]):
+        response = admin_client.post(
+            "/admin/leads/lead/",
+            {"action": "export_personal_data", "_selected_action": [lead.pk]},
+        )
     assert json.loads(response.content)["submissions"] == [{"lead": lead.pk, "answers": "sample"}]
 
 
@@ -246,15 +247,11 @@ def unwritten_sample(*, lead):
     return [previews.EmailSample("not_written", "Not written", "A template nobody wrote.")]
 
 
-def test_staff_preview_every_email_and_a_missing_one_shows_a_note(
-    recruiter_client, client, settings
-):
-    settings.LEADS_EMAIL_PREVIEW_SAMPLES = [
-        *settings.LEADS_EMAIL_PREVIEW_SAMPLES,
-        "tests.leads.test_admin_data.unwritten_sample",
-    ]
+def test_staff_preview_every_email_and_a_missing_one_shows_a_note(recruiter_client, client):
     make_step(subject="What recruiters look for", body="A record of people you developed.")
-    response = recruiter_client.get("/admin/leads/lead/email-previews/")
+    samples = [*hooks.EMAIL_PREVIEW_SAMPLES.registered(), unwritten_sample]
+    with hooks.EMAIL_PREVIEW_SAMPLES.replaced(samples):
+        response = recruiter_client.get("/admin/leads/lead/email-previews/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Follow-up: What recruiters look for" in html

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from leads import hooks
 from leads.models import FollowUpStep, OutboundEmail
 from leads.services import lead_capture, lead_confirm, lead_unsubscribe, outbox_sweep
 from tests.leads.factories import make_lead, make_step
@@ -15,6 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def fake_segment_choices():
     return [("Career focused", "Career focused"), ("Job focused", "Job focused")]
+
+
+@pytest.fixture
+def fake_segments():
+    with hooks.SEGMENT_CHOICES.replaced([fake_segment_choices]):
+        yield
 
 
 def _captured(*, consent=True, segment="Career focused"):
@@ -83,9 +90,10 @@ def test_a_lead_who_never_confirms_or_never_agreed_gets_no_follow_ups(settings):
     assert not OutboundEmail.objects.filter(kind="follow_up").exists()
 
 
-def test_a_due_follow_up_goes_out_with_the_text_staff_saved_last(settings, admin_client):
+def test_a_due_follow_up_goes_out_with_the_text_staff_saved_last(
+    settings, admin_client, fake_segments
+):
     settings.RECRUITING_TEAM_EMAIL = "team@example.com"
-    settings.LEADS_SEGMENT_CHOICES = "tests.leads.test_follow_ups.fake_segment_choices"
     step = make_step(subject="Old subject", body="Old text.")
     lead = lead_confirm(lead=_captured())
     response = admin_client.post(
@@ -147,8 +155,7 @@ def test_unsubscribing_cancels_the_waiting_follow_ups(settings):
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"cancelled"}
 
 
-def test_step_admin_offers_the_results_from_the_setting(settings, admin_client):
-    settings.LEADS_SEGMENT_CHOICES = "tests.leads.test_follow_ups.fake_segment_choices"
+def test_step_admin_offers_the_results_from_the_registered_hook(admin_client, fake_segments):
     html = admin_client.get("/admin/leads/followupstep/add/").content.decode()
     assert 'value="Career focused"' in html and 'value="Job focused"' in html
     response = admin_client.post(
@@ -176,10 +183,15 @@ def test_step_list_counts_waiting_and_sent_copies(admin_client):
     assert "1. Counted" in page  # the step it came from
 
 
-def test_a_broken_segment_setting_falls_back_to_the_leads_results(settings, admin_client):
-    settings.LEADS_SEGMENT_CHOICES = "no.such.module.choices"
+def broken_segment_choices():
+    raise RuntimeError("the quiz's tables are not there")
+
+
+@pytest.mark.parametrize("providers", [[], [broken_segment_choices]], ids=["none", "failing"])
+def test_missing_or_failing_segment_choices_fall_back_to_the_leads_results(admin_client, providers):
     make_lead(segment="Balanced")
-    html = admin_client.get("/admin/leads/followupstep/add/").content.decode()
+    with hooks.SEGMENT_CHOICES.replaced(providers):
+        html = admin_client.get("/admin/leads/followupstep/add/").content.decode()
     assert 'value="Balanced"' in html
 
 

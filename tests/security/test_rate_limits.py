@@ -128,7 +128,7 @@ def test_counts_are_shared_through_redis(client, settings, content, redis_proces
 
 def test_with_redis_down_forms_work_unlimited(client, settings, content):
     """A cache outage must not refuse everyone: limits fail open."""
-    from site_project import redis_server
+    from devtools import redis_server
 
     settings.CACHES = {
         "default": {

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from site_project import prod_shape
+from devtools import prod_shape
 
 SEED_TITLE = "Are you Career or Job Focused?"
 QUIZ_TITLE = "Are you career focused or job focused?"

@@ -5,7 +5,9 @@ position in the order staff see them: step n here takes step n's text, extra ste
 added and steps beyond the file's are removed. Steps that already match are not touched.
 """
 
-from site_project.content_format import (
+from leads.models import FollowUpStep
+from leads.services import follow_up_step_delete
+from operations.content.format import (
     LIST,
     NUMBER,
     TEXT,
@@ -14,9 +16,6 @@ from site_project.content_format import (
     fields_update,
     records,
 )
-
-from .models import FollowUpStep
-from .services import follow_up_step_delete
 
 KEY = "follow_ups"
 SHAPE = {

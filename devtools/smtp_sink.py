@@ -16,7 +16,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from site_project.redis_server import free_port
+from devtools.redis_server import free_port
 
 
 class CapturingSink:

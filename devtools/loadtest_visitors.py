@@ -1,4 +1,4 @@
-"""The simulated visitors of `make loadtest` (a locustfile; site_project/loadtest.py runs it).
+"""The simulated visitors of `make loadtest` (a locustfile; devtools/loadtest.py runs it).
 
 Each one behaves like a person with JavaScript off: reads the article, follows its call to
 action, starts the quiz, answers all ten questions and sends the details form, each step a

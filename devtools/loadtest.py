@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_project import bench, prod_shape
+from devtools import bench, prod_shape
 
 USERS = 50
 SPAWN_RATE = 10  # visitors started a second: all 50 within 5 s
@@ -64,7 +64,7 @@ def run_locust(shape: prod_shape.Shape, seconds: int, emails: Path) -> list[dict
         "LOADTEST_EMAILS_FILE": str(emails),
         "LOADTEST_MAX_JOURNEYS": str(MAX_JOURNEYS),
     }
-    args = [sys.executable, "-m", "locust", "-f", "site_project/loadtest_visitors.py"]
+    args = [sys.executable, "-m", "locust", "-f", "devtools/loadtest_visitors.py"]
     args += ["--headless", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE)]
     args += ["--run-time", f"{seconds}s", "--stop-timeout", str(STOP_SECONDS)]
     args += ["--json-file", str(report), "--loglevel", "WARNING"]

@@ -12,8 +12,9 @@ from collections import Counter
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.content_transfer import articles_export, articles_import, articles_read
-from assessment.content_transfer import (
+from assessment.models import Assessment, Whitepaper
+from operations.content.articles import articles_export, articles_import, articles_read
+from operations.content.assessment import (
     assessments_export,
     assessments_import,
     assessments_read,
@@ -21,9 +22,8 @@ from assessment.content_transfer import (
     whitepapers_import,
     whitepapers_read,
 )
-from assessment.models import Assessment, Whitepaper
-from leads.content_transfer import follow_ups_export, follow_ups_import, follow_ups_read
-from site_project.content_format import (
+from operations.content.follow_ups import follow_ups_export, follow_ups_import, follow_ups_read
+from operations.content.format import (
     FORMAT,
     LIST,
     NUMBER,

@@ -8,7 +8,7 @@ from articles.models import Article
 from articles.services import article_cache_clear
 from assessment.initial_content import load_assessment
 from leads.initial_content import load_follow_ups
-from site_project.staff_groups import staff_groups_load
+from operations.staff_groups import staff_groups_load
 
 SEED_ARTICLE_PROMOTING_THE_QUIZ = "are-you-career-or-job-focused"
 

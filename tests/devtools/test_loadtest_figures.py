@@ -1,6 +1,6 @@
 """make loadtest's table: per-step figures from locust's statistics, as it writes them."""
 
-from site_project.loadtest import percentile, summarize
+from devtools.loadtest import percentile, summarize
 
 
 def entry(name: str, response_times: dict[str, int], failures: int = 0, start=100.0, last=110.0):

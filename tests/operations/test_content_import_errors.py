@@ -11,8 +11,8 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from assessment.storage import PrivateStorage
-from tests.articles.test_content_round_trip import _snapshot, build_site, export, open_temp
 from tests.factories import make_pdf_bytes
+from tests.operations.test_content_round_trip import _snapshot, build_site, export, open_temp
 
 pytestmark = pytest.mark.django_db
 

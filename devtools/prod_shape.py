@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-from site_project import postgres_server, redis_server, smtp_sink
+from devtools import postgres_server, redis_server, smtp_sink
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROCFILE = "deploy/Procfile.prod"

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 from assessment.models import Whitepaper
 from assessment.storage import PrivateStorage
-from tests.articles.test_content_round_trip import SEED_ARTICLE, build_site, export, open_temp
 from tests.factories import make_pdf_bytes
+from tests.operations.test_content_round_trip import SEED_ARTICLE, build_site, export, open_temp
 
 
 def _with_new_pdf(data: dict) -> str:

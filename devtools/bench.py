@@ -36,7 +36,7 @@ from pathlib import Path
 
 import redis
 
-from site_project import bench_submit, redis_server
+from devtools import bench_submit, redis_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = "/articles/are-you-career-or-job-focused/"
@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
             run_emails(emails)
         if args.part in ("all", "insights"):
             # Its own process: it needs a fresh database of its own.
-            subprocess.run([sys.executable, "-m", "site_project.bench_insights"], check=False)
+            subprocess.run([sys.executable, "-m", "devtools.bench_insights"], check=False)
     except KeyboardInterrupt:
         print("\nInterrupted; everything started has been stopped.", file=sys.stderr)
         return 130

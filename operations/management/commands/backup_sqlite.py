@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from site_project.sqlite_backup import BackupError, sqlite_backup
+from operations.sqlite_backup import BackupError, sqlite_backup
 
 
 class Command(BaseCommand):

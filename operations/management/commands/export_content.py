@@ -5,8 +5,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from site_project.content_format import ContentError
-from site_project.content_transfer import content_export
+from operations.content.format import ContentError
+from operations.content.transfer import content_export
 
 
 class Command(BaseCommand):

@@ -7,7 +7,10 @@ fields, the promoted quiz by slug); the history and the row's own dates do not.
 from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
-from site_project.content_format import (
+from articles.models import Article
+from articles.sanitize import sanitize_body
+from articles.services import article_cache_clear
+from operations.content.format import (
     FILE_OR_NONE,
     TEXT,
     TEXT_OR_NONE,
@@ -19,10 +22,6 @@ from site_project.content_format import (
     outcome,
     records,
 )
-
-from .models import Article
-from .sanitize import sanitize_body
-from .services import article_cache_clear
 
 KEY = "articles"
 SHAPE = {

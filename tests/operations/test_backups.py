@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from site_project import postgres_server
+from devtools import postgres_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from site_project.redis_server import free_port
+from devtools.redis_server import free_port
 
 START_SECONDS = 60
 STOP_SECONDS = 30

@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from site_project import redis_server
-from site_project.bench import stop_process
+from devtools import redis_server
+from devtools.bench import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 def start(**env: str) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FLOWER_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "site_project.flower"],
+        [sys.executable, "-m", "operations.flower"],
         cwd=settings.BASE_DIR,
         env=environment | env,
         stdout=subprocess.DEVNULL,

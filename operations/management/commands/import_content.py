@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from site_project.content_format import ContentError
-from site_project.content_transfer import content_import
+from operations.content.format import ContentError
+from operations.content.transfer import content_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from site_project.sqlite_backup import BackupError, sqlite_restore
+from operations.sqlite_backup import BackupError, sqlite_restore
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Site-wide operations: initial content, content export/import, backups, staff groups, Flower."""
