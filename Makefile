@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
-	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check, the import contract"
 	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
 	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (README, Deploying)"
 	@echo "make loadtest  50 visitors for 60 s against the production shape, then every lead and email checked"
@@ -59,6 +59,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
