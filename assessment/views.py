@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from insights.models import Kind
 from insights.services import event_record
-from site_project.ratelimits import visitor_ip
+from site_project.edge import visitor_ip
 
 from .forms import DetailsForm, FreshLinkForm
 from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token

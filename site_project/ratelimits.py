@@ -4,30 +4,13 @@ django-ratelimit counts in the shared cache (Redis), so every web process sees t
 counts. The table names views by URL name; the apps' views stay unaware of it.
 """
 
-import ipaddress
 import math
 
 from django.conf import settings
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-
-def visitor_ip(request) -> str | None:
-    """The visitor's address; behind our proxy, the one it appended to X-Forwarded-For.
-
-    None when there is none to be had (a Unix socket, a test's bare request): django-axes
-    stores this in an IP address column, which PostgreSQL checks.
-    """
-    candidates = [request.META.get("REMOTE_ADDR", "")]
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        candidates.insert(0, forwarded.rsplit(",", 1)[-1].strip())
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
+from site_project.edge import visitor_ip
 
 
 def client_ip(group: str, request) -> str:

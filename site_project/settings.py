@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
+from site_project.edge import trusted_networks
 from site_project.mail_config import mailer_from_url
 from site_project.private_storage import private_storage_from_env
 
@@ -66,7 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "site_project.request_log.RequestIdMiddleware",  # first: every later log line has the id
+    "site_project.edge.ForwardedHeadersMiddleware",  # before anything reads X-Forwarded-*
+    "site_project.request_log.RequestIdMiddleware",  # early: every later log line has the id
     "django.middleware.security.SecurityMiddleware",
     # The CSP middleware comes before WhiteNoise so static files get the header too; ours sits
     # inside it, to pick the admin's policy before the header is written.
@@ -152,7 +154,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "site_project.ratelimits.admin_locked_out"
-AXES_CLIENT_IP_CALLABLE = "site_project.ratelimits.visitor_ip"
+AXES_CLIENT_IP_CALLABLE = "site_project.edge.visitor_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "code", "secret"]
 
 # Two-step sign-in (two_step/): staff may add an authenticator app; with this on, every
@@ -336,6 +338,10 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# The proxies whose X-Forwarded-* headers count (addresses or networks; gunicorn reads the
+# same list). From anyone else those headers are dropped (site_project/edge.py).
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+trusted_networks(tuple(FORWARDED_ALLOW_IPS))  # a typo stops the site instead of trusting it
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True

@@ -89,6 +89,7 @@ def test_the_consent_ip_is_the_visitor_s_behind_a_proxy_and_never_a_forged_one(
     """Behind the proxy, the address it appended to X-Forwarded-For is the visitor's;
     without one, that header is anyone's to forge and is ignored."""
     settings.BEHIND_PROXY = behind_proxy
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.2"]  # the proxy in front
     finished.post(
         details_url(quiz),
         DETAILS | {"follow_up_consent": "on"},

@@ -154,9 +154,10 @@ def test_the_wait_page_is_as_safe_as_any_other(client, settings, content):
 
 def test_the_visitor_address_is_always_an_address_or_none(settings, rf):
     """django-axes stores it in an IP column: junk must never reach PostgreSQL."""
-    from site_project.ratelimits import visitor_ip
+    from site_project.edge import visitor_ip
 
     settings.BEHIND_PROXY = True
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.2"]  # the proxy in front
     spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")
     assert visitor_ip(spoofed) == "10.0.0.2"
     forwarded = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="10.0.0.2")
