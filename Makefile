@@ -59,6 +59,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
+
+# Type checks alone (mypy with django-stubs, set up in pyproject.toml). It loads the
+# settings, so it needs the .env that install writes (or SECRET_KEY in the environment).
+.PHONY: types
+types: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
