@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
-	@echo "make lint   ruff check, ruff format --check, makemigrations --check, the import contract"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check, the import contract, mypy"
 	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
 	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (README, Deploying)"
 	@echo "make loadtest  50 visitors for 60 s against the production shape, then every lead and email checked"
@@ -60,6 +60,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+# Type checks alone (mypy with django-stubs, set up in pyproject.toml). It loads the
+# settings, so it needs the .env that install writes (or SECRET_KEY in the environment).
+.PHONY: types
+types: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -73,6 +73,8 @@ class Article(models.Model):
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ArticleQuerySet.as_manager()
+    # Set before a save to word its history row; simple_history reads it (types only).
+    _change_reason: str
 
     class Meta:
         ordering = ["-publish_at", "-pk"]

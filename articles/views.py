@@ -97,7 +97,8 @@ def article_assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     if assessment is None or not assessment.is_active:
         return redirect(article)
     referer = request.headers.get("referer", "")
-    params = utm_from_url(referer) | {k: v for k, v in request.GET.items() if k.startswith("utm_")}
+    utm_params = {k: request.GET.get(k, "") for k in request.GET if k.startswith("utm_")}
+    params = utm_from_url(referer) | utm_params
     source_remember(
         session=request.session,
         landing_path=article.get_absolute_url(),

@@ -168,7 +168,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def _create_formsets(self, request, obj, change):
         """Hand the question formset to the band formset, which checks coverage against it."""
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # A private ModelAdmin method, so django-stubs does not declare it.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)  # type: ignore[misc]
         questions = next((f for f in formsets if f.model is Question), None)
         for formset in formsets:
             if isinstance(formset, ResultBandFormSet):

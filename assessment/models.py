@@ -1,5 +1,7 @@
 """The quiz: assessments, their questions and answer choices, result bands, the whitepaper."""
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Count, Max, Min
 from django.urls import reverse
@@ -76,8 +78,8 @@ class Whitepaper(models.Model):
         return self.title
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def active(self):
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 
@@ -132,8 +134,8 @@ class Assessment(models.Model):
         return band_problems(self.scoring_bands(), lowest=lowest, highest=highest)
 
 
-class QuestionQuerySet(models.QuerySet):
-    def with_value_range(self):
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def with_value_range(self) -> Self:
         """Each question's lowest and highest choice value, for the possible score range."""
         return self.annotate(min_value=Min("choices__value"), max_value=Max("choices__value"))
 
@@ -168,13 +170,13 @@ class Question(models.Model):
         if low is None and "choices" in getattr(self, "_prefetched_objects_cache", {}):
             values = [c.value for c in self.choices.all()]
             low, high = (min(values), max(values)) if values else (None, None)
-        if low is None:  # no answers yet: it gets the standard scale when saved in the admin
+        if low is None or high is None:  # no answers yet: the admin saves the standard scale
             low, high = STANDARD_SCALE[0][1], STANDARD_SCALE[-1][1]
         return Item(self.trait, self.reverse_scored, low, high)
 
 
-class ChoiceQuerySet(models.QuerySet):
-    def for_quiz(self, slug: str):
+class ChoiceQuerySet(models.QuerySet["Choice"]):
+    def for_quiz(self, slug: str) -> Self:
         """Every answer of a quiz with its question, quiz and whitepaper, in one query.
 
         One query, so each step of the quiz stays cheap (see progress.Quiz). Questions
@@ -231,12 +233,12 @@ class ResultBand(models.Model):
         return Band(self.min_score, self.max_score, self.title, key=self.pk)
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def for_result_page(self):
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def for_result_page(self) -> Self:
         """Everything the result page and email show, without a query per answer."""
         return self.select_related("assessment__whitepaper", "lead", "band")
 
-    def for_personal_data(self):
+    def for_personal_data(self) -> Self:
         """With answers and downloads, in a fixed number of queries (GDPR export)."""
         return (
             self.select_related("assessment")
@@ -291,7 +293,7 @@ class Submission(VisitSource):
         return 100 if span <= 0 else round(100 * (self.total_score - self.lowest_score) / span)
 
 
-class AnswerQuerySet(models.QuerySet):
+class AnswerQuerySet(models.QuerySet["Answer"]):
     def picks_per_choice(self, question: Question) -> dict[int | None, int]:
         """How many people picked each choice of the question (None: a choice since deleted)."""
         rows = self.filter(question=question).values_list("choice").annotate(n=Count("id"))

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -92,7 +93,7 @@ class QuizProgress:
     @classmethod
     def from_session(cls, session: SessionBase, assessment: Assessment) -> QuizProgress | None:
         """None when the quiz wasn't started here, or the session expired, or is garbled."""
-        data = session.get(progress_session_key(assessment))
+        data: Any = session.get(progress_session_key(assessment))  # garbled data raises below
         try:
             return cls(
                 started_at=datetime.fromisoformat(data["started_at"]),
@@ -145,8 +146,11 @@ def result_from_session(session: SessionBase, assessment: Assessment) -> Submiss
     if not isinstance(fake, dict):
         return None
     try:
-        band_id = int(fake["band_id"]) if fake["band_id"] is not None else None
-        band = ResultBand.objects.filter(pk=band_id, assessment=assessment).first()
+        band = (
+            ResultBand.objects.filter(pk=int(fake["band_id"]), assessment=assessment).first()
+            if fake["band_id"] is not None
+            else None
+        )
         return Submission(
             assessment=assessment,
             lead=Lead(email=fake["email"], first_name=fake["first_name"]),

@@ -1,8 +1,9 @@
 """Writes with side effects for the quiz. Views, forms and the admin call these."""
 
 import logging
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Hashable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
@@ -13,9 +14,8 @@ from django.utils import timezone
 
 from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
-from leads.models import Lead, OutboundEmail
+from leads.models import SOURCE_FIELDS, Lead, OutboundEmail
 from leads.services import (
-    SOURCE_FIELDS,
     email_enqueue_template,
     lead_capture,
     lead_notify_team,
@@ -98,7 +98,7 @@ def source_remember(
     landing_title: str,
     referrer: str = "",
     params: Mapping[str, str] | None = None,
-) -> dict:
+) -> dict[str, str]:
     """Keep the first page, referrer and UTM parameters of the visitor's first arrival.
 
     First touch wins: later calls return what is already there. It lives in the session
@@ -119,7 +119,7 @@ def source_remember(
     return source
 
 
-def source_from_session(session: SessionBase) -> dict:
+def source_from_session(session: SessionBase) -> dict[str, str]:
     source = session.get(SOURCE_SESSION_KEY)
     if not isinstance(source, dict):
         return {}
@@ -138,7 +138,7 @@ def utm_from_url(url: str) -> dict[str, str]:
 # Submitting the quiz -----------------------------------------------------------------------
 
 
-def quiz_too_fast(*, progress: QuizProgress, now=None) -> bool:
+def quiz_too_fast(*, progress: QuizProgress, now: datetime | None = None) -> bool:
     """Finished sooner than QUIZ_MIN_SECONDS after starting: a person can't read that fast."""
     elapsed = (now or timezone.now()) - progress.started_at
     return elapsed < timedelta(seconds=settings.QUIZ_MIN_SECONDS)
@@ -198,7 +198,7 @@ def _submission_create(
     ip_address: str | None,
     source: Mapping[str, str],
 ) -> Submission:
-    by_pk = {band.pk: band for band in bands}
+    by_pk: dict[Hashable, ResultBand] = {band.pk: band for band in bands}
     result = quiz.result(progress, [band.scoring_band() for band in bands])
     band = by_pk.get(result.band.key) if result.band else None
     lead = lead_capture(
@@ -265,7 +265,7 @@ def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list
     return answers
 
 
-def result_context(submission: Submission) -> dict:
+def result_context(submission: Submission) -> dict[str, Any]:
     """What the result page and the result email both show."""
     return {
         "submission": submission,
@@ -277,7 +277,9 @@ def result_context(submission: Submission) -> dict:
     }
 
 
-def result_email_context(*, submission: Submission, lead: Lead, confirm_link: str) -> dict:
+def result_email_context(
+    *, submission: Submission, lead: Lead, confirm_link: str
+) -> dict[str, Any]:
     """What templates/emails/result.* read; the email previews build theirs here too."""
     return result_context(submission) | {
         "lead": lead,
@@ -412,7 +414,7 @@ def fresh_link_send(*, assessment: Assessment, email: str) -> OutboundEmail | No
         )
 
 
-def fresh_link_context(*, submission: Submission, lead: Lead) -> dict:
+def fresh_link_context(*, submission: Submission, lead: Lead) -> dict[str, Any]:
     """What templates/emails/fresh_link.* read; the email previews build theirs here too."""
     return {
         "submission": submission,

@@ -7,9 +7,10 @@ this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
 import logging
 import os
 from contextlib import contextmanager
+from typing import cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse
@@ -59,9 +60,9 @@ def _forget_private_storage(*, setting, **kwargs):
         _private._wrapped = empty
 
 
-def private_storage() -> ConfiguredPrivateStorage:
+def private_storage() -> Storage:
     """A callable, so migrations record the function, not a path on this machine."""
-    return _private
+    return cast(Storage, _private)  # a LazyObject, standing in for the storage it makes
 
 
 class PrivateStorageUnavailable(Exception):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -349,14 +350,14 @@ def _new_link_url(assessment: Assessment) -> str:
     return reverse("assessment:new_link", kwargs={"slug": assessment.slug})
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private[R: HttpResponseBase](response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
 @require_safe
-def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
     """Stream the whitepaper for a valid signed link, and note the download.
 
     Only links we made reach the checks: anything without the signature's separators
@@ -375,6 +376,7 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     whitepaper = assessment.whitepaper
     if submission is None or whitepaper is None or not whitepaper.file:
         raise Http404("No such download.")
+    response: HttpResponseBase
     try:
         response = private_file_response(
             whitepaper.file, filename=f"{whitepaper.slug}.pdf", body=request.method != "HEAD"

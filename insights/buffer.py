@@ -90,7 +90,7 @@ def buffer_push(event: Event) -> bool:
         "id": event.buffer_id.hex,
     }
     try:
-        buffer_client().lpush(KEY, json.dumps(record, separators=(",", ":")))
+        _client(url, TIMEOUT_SECONDS).lpush(KEY, json.dumps(record, separators=(",", ":")))
     except redis.RedisError:
         _down_until[url] = time.monotonic() + BACKOFF_SECONDS
         logger.warning(
@@ -158,8 +158,8 @@ def _write(client: redis.Redis, raw: list[bytes]) -> int:
                 written += 1
             except RECORD_ERRORS as error:
                 dead.append((item, error))
-    for item, error in dead:
-        logger.error("Insights event moved to %s: %r (%s)", DEAD_KEY, item[:300], error)
+    for item, problem in dead:
+        logger.error("Insights event moved to %s: %r (%s)", DEAD_KEY, item[:300], problem)
         client.lpush(DEAD_KEY, item)
     return written
 

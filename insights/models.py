@@ -8,6 +8,9 @@ INSERT needs no lookup. Only `dashboard.py` (loaded by the admin view, never by 
 reads the other apps' models.
 """
 
+from datetime import datetime
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,8 +29,8 @@ class Kind(models.IntegerChoices):
     UNSUBSCRIBED = 10, "Unsubscribed"
 
 
-class EventQuerySet(models.QuerySet):
-    def before(self, moment):
+class EventQuerySet(models.QuerySet["Event"]):
+    def before(self, moment: datetime) -> Self:
         return self.filter(at__lt=moment)
 
 

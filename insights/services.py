@@ -7,9 +7,11 @@ import logging
 import re
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import redis
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
@@ -39,7 +41,7 @@ def is_bot(user_agent: str) -> bool:
     return bool(BOT_USER_AGENT.search(user_agent or ""))
 
 
-def visit_start(*, session, landing_path: str = "") -> str:
+def visit_start(*, session: SessionBase, landing_path: str = "") -> str:
     """A fresh random id for this run through the quiz, and the article it came from.
 
     Only called when the quiz starts: readers who merely look at pages get no session.
@@ -99,7 +101,7 @@ def event_record(
         logger.exception("Could not record the insights event %s", kind)
 
 
-def _visit_of(request: HttpRequest) -> dict:
+def _visit_of(request: HttpRequest) -> dict[str, Any]:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES and not getattr(
         request.session, "modified", False
     ):
@@ -113,7 +115,8 @@ def day_start(day: date) -> datetime:
 
 
 def last_rolled_day() -> date | None:
-    return DailyCount.objects.aggregate(last=Max("day"))["last"]
+    last: date | None = DailyCount.objects.aggregate(last=Max("day"))["last"]
+    return last
 
 
 # The last events of a day may still wait in the Redis buffer, or in a request that has

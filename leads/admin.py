@@ -2,6 +2,7 @@
 
 import json
 import logging
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -67,7 +68,8 @@ class FollowUpStepForm(forms.ModelForm):
         known = {value for value, _ in choices}
         # A band renamed since the step was saved stays visible, so saving never drops it.
         stale = [(v, f"{v} (no such result any more)") for v in self.initial.get("segments") or []]
-        self.fields["segments"].choices = choices + [c for c in stale if c[0] not in known]
+        field = cast(forms.MultipleChoiceField, self.fields["segments"])
+        field.choices = choices + [c for c in stale if c[0] not in known]
 
 
 @admin.register(FollowUpStep)
@@ -104,11 +106,11 @@ class FollowUpStepAdmin(admin.ModelAdmin):
 
     @admin.display(description="waiting", ordering="waiting")
     def waiting_display(self, obj: FollowUpStep) -> int:
-        return obj.waiting
+        return obj.waiting  # type: ignore[attr-defined]  # get_queryset annotates it
 
     @admin.display(description="sent", ordering="sent")
     def sent_display(self, obj: FollowUpStep) -> int:
-        return obj.sent
+        return obj.sent  # type: ignore[attr-defined]  # get_queryset annotates it
 
     # Django's delete (one, or "delete selected") goes through these: waiting copies of the
     # deleted steps are cancelled, sent ones stay on record.

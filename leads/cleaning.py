@@ -14,8 +14,11 @@ _INVISIBLE_CATEGORIES = {"Cf", "Cs", "Co", "Cn"}
 _JOINERS = {"\u200c", "\u200d"}  # format characters that some scripts need in names
 
 
-def clean_line(value: object, *, max_length: int) -> str:
-    """One line of text: line breaks and controls become spaces, invisible characters go."""
+def clean_line(value: object, *, max_length: int | None) -> str:
+    """One line of text: line breaks and controls become spaces, invisible characters go.
+
+    Cut to max_length characters; None (a column without a limit) keeps it whole.
+    """
     kept = []
     for char in "" if value is None else str(value):
         category = unicodedata.category(char)

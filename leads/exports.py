@@ -109,7 +109,7 @@ def lead_personal_data(*, lead: Lead) -> dict:
     data = {
         "lead": {name: getattr(lead, name) for name in LEAD_FIELDS},
         "consent": {name: getattr(lead, name) for name in CONSENT_FIELDS},
-        "recruiter": lead.owner.get_username() if lead.owner_id else None,
+        "recruiter": lead.owner.get_username() if lead.owner else None,
         "emails": list(
             OutboundEmail.objects.filter(lead=lead)
             .exclude(kind=OutboundEmail.Kind.NOTIFICATION)  # internal to the team

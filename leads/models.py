@@ -4,6 +4,7 @@
 """
 
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -37,12 +38,12 @@ class VisitSource(models.Model):
 SOURCE_FIELDS = {field.name: field.max_length for field in VisitSource._meta.local_fields}
 
 
-class LeadQuerySet(models.QuerySet):
-    def reachable(self):
+class LeadQuerySet(models.QuerySet["Lead"]):
+    def reachable(self) -> Self:
         """Leads we may send follow-ups to: consent given, address confirmed, not unsubscribed."""
         return self.filter(consented=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
-    def past_retention(self, *, now, days: int):
+    def past_retention(self, *, now, days: int) -> Self:
         """Not erased yet, untouched for `days`, and not a person the firm works with
         (placed or qualified leads are kept)."""
         return self.filter(
@@ -129,8 +130,8 @@ class Lead(VisitSource):
         return f"{self.first_name} <{self.email}>"
 
 
-class FollowUpStepQuerySet(models.QuerySet):
-    def active(self):
+class FollowUpStepQuerySet(models.QuerySet["FollowUpStep"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
     def for_lead(self, lead: Lead) -> list["FollowUpStep"]:
@@ -184,13 +185,13 @@ class FollowUpStep(models.Model):
         return not self.segments or lead.segment in self.segments
 
 
-class OutboundEmailQuerySet(models.QuerySet):
-    def due(self, *, now=None):
+class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
+    def due(self, *, now=None) -> Self:
         """Queued and whose send time has come."""
         now = now or timezone.now()
         return self.filter(status=OutboundEmail.Status.QUEUED, send_at__lte=now)
 
-    def claimable(self, *, now=None, timeout: timedelta):
+    def claimable(self, *, now=None, timeout: timedelta) -> Self:
         """Rows a worker may claim: due, or stuck in "sending" by a worker that died."""
         now = now or timezone.now()
         return self.filter(
@@ -198,7 +199,7 @@ class OutboundEmailQuerySet(models.QuerySet):
             | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - timeout)
         )
 
-    def needing_sweep(self, *, now=None, timeout: timedelta, grace: timedelta):
+    def needing_sweep(self, *, now=None, timeout: timedelta, grace: timedelta) -> Self:
         """What the sweeper hands to workers.
 
         Queued rows nobody took (the on-commit hand-off was lost, or a follow-up came due),
@@ -214,7 +215,7 @@ class OutboundEmailQuerySet(models.QuerySet):
             | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale)
         )
 
-    def pending_follow_ups(self):
+    def pending_follow_ups(self) -> Self:
         return self.filter(
             kind=OutboundEmail.Kind.FOLLOW_UP,
             status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING],

@@ -7,9 +7,11 @@ The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late,
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import IntegrityError, transaction
@@ -50,7 +52,7 @@ def lead_capture(
     consent_follow_ups: bool,
     consent_text: str,
     ip_address: str | None,
-    source: dict,
+    source: dict[str, str],
     segment: str = "",
 ) -> Lead:
     """Create the lead, or update the one with this address (a returning visitor).
@@ -164,6 +166,8 @@ def follow_ups_schedule(*, lead: Lead) -> list[OutboundEmail]:
 
 
 def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
+    if lead.confirmed_at is None:  # follow_ups_schedule only calls this for reachable leads
+        raise ValueError(f"Lead {lead.pk} has not confirmed their address")
     rendered = follow_up_render(step=step, lead=lead)
     send_at = lead.confirmed_at + timedelta(days=step.delay_days)
     email = email_enqueue(
@@ -291,7 +295,7 @@ def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
     return leads.update(status=status, updated_at=timezone.now())
 
 
-def leads_assign(*, leads: QuerySet[Lead], owner) -> int:
+def leads_assign(*, leads: QuerySet[Lead], owner: AbstractBaseUser | None) -> int:
     """Give the leads to a recruiter (None leaves them unassigned)."""
     return leads.update(owner=owner, updated_at=timezone.now())
 
@@ -309,7 +313,7 @@ def email_enqueue(
     text_body: str,
     send_at: datetime | None = None,
     from_email: str | None = None,
-    headers: dict | None = None,
+    headers: dict[str, str] | None = None,
     follow_up_step: FollowUpStep | None = None,
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
@@ -318,7 +322,8 @@ def email_enqueue(
     twice. Messages due later just wait in the table for the sweeper.
     """
     kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
-    if not dedupe_key or len(dedupe_key) > OutboundEmail._meta.get_field("dedupe_key").max_length:
+    max_length = OutboundEmail._meta.get_field("dedupe_key").max_length
+    if not dedupe_key or (max_length is not None and len(dedupe_key) > max_length):
         raise ValueError(f"dedupe_key must be 1 to 100 characters, not {dedupe_key!r}")
     existing = OutboundEmail.objects.filter(lead=lead, dedupe_key=dedupe_key).first()
     if existing:
@@ -361,7 +366,7 @@ def email_enqueue_template(
     kind: str,
     dedupe_key: str,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     to_lead: bool = True,
 ) -> OutboundEmail:
     """Render templates/emails/<template>.* and put it in the outbox: what most emails need.
@@ -384,7 +389,7 @@ def email_dispatch(*, email_id: int) -> bool:
     from .tasks import deliver_email  # tasks import services; import late to avoid a cycle
 
     try:
-        deliver_email.apply_async(args=[email_id])
+        deliver_email.apply_async(args=(email_id,))
     except Exception:
         logger.exception("Could not queue email %s; the outbox sweeper will send it", email_id)
         return False
@@ -494,7 +499,7 @@ def _sending_timeout() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
 
 
-def _clean_headers(headers: dict) -> dict:
+def _clean_headers(headers: dict[str, str]) -> dict[str, str]:
     """Extra headers as plain one-line strings; a line break would let text forge headers."""
     cleaned = {}
     for name, value in headers.items():
@@ -528,6 +533,8 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
 
 def _follow_up_refresh(email: OutboundEmail) -> None:
     """Steps not yet sent use the latest text staff saved: render again just before sending."""
+    if email.follow_up_step is None:  # email_deliver calls this for follow-ups only
+        raise ValueError(f"Email {email.pk} is not a follow-up")
     rendered = follow_up_render(step=email.follow_up_step, lead=email.lead)
     email.subject = rendered.subject
     email.html_body = rendered.html_body
@@ -570,13 +577,15 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:
     return email
 
 
-EMAIL_OUTCOMES = {
+EMAIL_OUTCOMES: dict[str, Kind] = {
     OutboundEmail.Status.SENT: Kind.EMAIL_SENT,
     OutboundEmail.Status.FAILED: Kind.EMAIL_FAILED,
 }
 
 
-def _finish(email: OutboundEmail, *, status: str, error: str, sent_at=None) -> None:
+def _finish(
+    email: OutboundEmail, *, status: str, error: str, sent_at: datetime | None = None
+) -> None:
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=status, last_error=error, sent_at=sent_at
     )

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 
 ALL = ("add", "change", "delete", "view")
 
-GROUPS = {
+# group name -> {"app_label.model": permission actions}
+GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "Editors": {
         "articles.article": ALL,
         "assessment.assessment": ALL,

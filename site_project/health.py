@@ -54,7 +54,7 @@ def _celery() -> str:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
-    checks = {}
+    checks: dict[str, str] = {}
     for name, check in [("database", _database), ("redis", _redis), ("celery", _celery)]:
         if name == "celery" and checks.get("redis") != "ok":
             checks[name] = "skipped: Redis is down"

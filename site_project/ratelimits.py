@@ -37,7 +37,7 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        name = request.resolver_match.view_name if request.resolver_match else None
+        name = request.resolver_match.view_name if request.resolver_match else ""
         limit = settings.RATELIMITS.get(name)
         if limit is None or request.method != "POST":
             return None

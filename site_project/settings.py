@@ -7,6 +7,7 @@ there is no committed secret. See README.md for every variable.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -37,7 +38,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-only-key"  # noqa: S105 - only ever with DEBUG on
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -91,7 +92,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "site_project.urls"
 WSGI_APPLICATION = "site_project.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -159,7 +160,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "code", "secret"]
 
 # Two-step sign-in (two_step/): staff may add an authenticator app; with this on, every
 # staff member must, and is sent to set one up at their next sign-in.
-ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
+ADMIN_REQUIRE_2FA: bool = env.bool("ADMIN_REQUIRE_2FA", default=False)
 
 # Argon2 for new and changed passwords; the others stay so existing hashes still verify
 # (and are upgraded to Argon2 at the next sign-in).
@@ -230,9 +231,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="careers@example.com"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The result email is transactional; follow-ups may come from a separate address, so
 # complaints about marketing mail never hurt the reputation of the transactional one.
-RESULT_FROM_EMAIL = env.str("RESULT_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
-FOLLOWUP_FROM_EMAIL = env.str("FOLLOWUP_FROM_EMAIL", default=RESULT_FROM_EMAIL)
-RECRUITING_TEAM_EMAIL = env.str("RECRUITING_TEAM_EMAIL", default="recruiting@example.com")
+RESULT_FROM_EMAIL: str = env.str("RESULT_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+FOLLOWUP_FROM_EMAIL: str = env.str("FOLLOWUP_FROM_EMAIL", default=RESULT_FROM_EMAIL)
+RECRUITING_TEAM_EMAIL: str = env.str("RECRUITING_TEAM_EMAIL", default="recruiting@example.com")
 
 # The email outbox (leads app): how hard to try, and when a claimed row counts as stuck.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

@@ -21,7 +21,8 @@ for model in (TOTPDevice, StaticDevice):
 
 
 class StaffUserAdmin(UserAdmin):
-    list_display = (*UserAdmin.list_display, "two_step_display")
+    # django-stubs types list_display per model, so reading it off the class is ambiguous.
+    list_display = (*UserAdmin.list_display, "two_step_display")  # type: ignore[misc]
     actions = ["reset_two_step"]
 
     def get_queryset(self, request):

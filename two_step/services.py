@@ -11,12 +11,17 @@ import secrets
 import time
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import VerifyNotAllowed
 from django_otp.oath import hotp
@@ -34,16 +39,16 @@ def two_step_required() -> bool:
     return settings.ADMIN_REQUIRE_2FA
 
 
-def app_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
+def app_device(user: AbstractBaseUser, *, confirmed: bool = True) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
 
 
-def two_step_enabled(user) -> bool:
+def two_step_enabled(user: AbstractBaseUser) -> bool:
     """Whether this account has an authenticator app set up (and so needs a code)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
-def setup_device(user) -> TOTPDevice:
+def setup_device(user: AbstractBaseUser) -> TOTPDevice:
     """The not-yet-confirmed app for this user, made once, so the QR code a person has
     already scanned stays valid when the page is reloaded."""
     device = app_device(user, confirmed=False)
@@ -97,10 +102,10 @@ class Check:
 def _was_just_used(device: TOTPDevice, code: str) -> bool:
     if device.last_t < 0 or len(code) != device.digits:
         return False
-    return hotp(device.bin_key, device.last_t, device.digits) == int(code)
+    return bool(hotp(device.bin_key, device.last_t, device.digits) == int(code))
 
 
-def _paused_seconds(device) -> int:
+def _paused_seconds(device: TOTPDevice | StaticDevice) -> int:
     allowed, details = device.verify_is_allowed()
     if allowed or details.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
         return 0 if allowed else 60
@@ -121,7 +126,7 @@ def code_check(*, device: TOTPDevice, code: str) -> Check:
         return Check(Outcome.REUSED if _was_just_used(device, code) else Outcome.WRONG, device)
 
 
-def sign_in_code_check(*, request, user, code: str) -> Check:
+def sign_in_code_check(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Check:
     """The second step of signing in: an app code, or one of the backup codes.
 
     Refused codes count as failed sign-ins for django-axes (per account and address, as
@@ -143,7 +148,7 @@ def sign_in_code_check(*, request, user, code: str) -> Check:
     return check
 
 
-def backup_code_check(*, user, code: str) -> Check:
+def backup_code_check(*, user: AbstractBaseUser, code: str) -> Check:
     """A backup code works once: django-otp deletes it when it is accepted."""
     with transaction.atomic():
         device = StaticDevice.objects.select_for_update().filter(user=user).first()
@@ -157,7 +162,7 @@ def backup_code_check(*, user, code: str) -> Check:
         return Check(Outcome.WRONG, device)
 
 
-def backup_codes_create(*, user) -> list[str]:
+def backup_codes_create(*, user: AbstractBaseUser) -> list[str]:
     """Replace the user's backup codes with new ones; returns them, the only time they
     are shown (the database keeps them, as django-otp does, to compare)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": BACKUP_NAME})
@@ -170,12 +175,12 @@ def backup_codes_create(*, user) -> list[str]:
     return [f"{c[:4]}-{c[4:]}" for c in codes]
 
 
-def backup_codes_left(user) -> int:
+def backup_codes_left(user: AbstractBaseUser) -> int:
     device = StaticDevice.objects.filter(user=user).first()
-    return device.token_set.count() if device else 0
+    return int(device.token_set.count()) if device else 0
 
 
-def setup_confirm(*, user, code: str) -> tuple[Check, list[str]]:
+def setup_confirm(*, user: AbstractBaseUser, code: str) -> tuple[Check, list[str]]:
     """Turn the app on once it shows a right code; make backup codes with it."""
     device = app_device(user, confirmed=False)
     if device is None:
@@ -185,18 +190,18 @@ def setup_confirm(*, user, code: str) -> tuple[Check, list[str]]:
         return check, []
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        device = check.device
+        device = cast(TOTPDevice, check.device)  # set: code_check accepted a code from it
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = backup_codes_create(user=user)
     return Check(Outcome.ACCEPTED, device), codes
 
 
-def two_step_reset(*, user) -> int:
+def two_step_reset(*, user: AbstractBaseUser) -> int:
     """Remove the app and backup codes (a lost phone, or turning it off); returns how
     many devices were removed. With ADMIN_REQUIRE_2FA the person sets up again at the
     next sign-in."""
-    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
     StaticDevice.objects.filter(user=user).delete()
     return removed
 
@@ -206,7 +211,9 @@ PENDING_KEY = "two_step_pending"
 PENDING_SECONDS = 300
 
 
-def pending_begin(session, *, user, backend: str, next_url: str) -> None:
+def pending_begin(
+    session: SessionBase, *, user: AbstractBaseUser, backend: str, next_url: str
+) -> None:
     """Remember who gave the right password, in a session with a new key, so a key planted
     before the password (session fixation) can't carry the half-signed-in state."""
     session.cycle_key()
@@ -218,7 +225,7 @@ def pending_begin(session, *, user, backend: str, next_url: str) -> None:
     }
 
 
-def pending_user(session):
+def pending_user(session: SessionBase) -> User | None:
     """The user who gave the right password in the last few minutes, if still staff."""
     pending = session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:

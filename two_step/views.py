@@ -74,7 +74,8 @@ def code(request):
         if check.outcome is Outcome.ACCEPTED:
             next_url = request.session[PENDING_KEY]["next"]
             del request.session[PENDING_KEY]
-            user.otp_device = check.device  # django-otp marks the session verified on login
+            # django-otp marks the session verified on login (an attribute it adds to users).
+            user.otp_device = check.device  # type: ignore[attr-defined]
             auth_login(request, user)
             return redirect(next_url)
         form.add_error("code", check.message)

@@ -4,6 +4,9 @@ What visitors and search engines see travels (text, images, publish state and ti
 fields, the promoted quiz by slug); the history and the row's own dates do not.
 """
 
+import functools
+from collections.abc import Mapping
+
 from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
@@ -79,7 +82,7 @@ def articles_read(data: dict, problems: list[str], *, assessments: set[str]) -> 
     return rows
 
 
-def articles_import(rows: list[dict], run: ImportRun, *, assessments: dict[str, Model]) -> None:
+def articles_import(rows: list[dict], run: ImportRun, *, assessments: Mapping[str, Model]) -> None:
     """Create or update each article by slug; articles not in the file are left alone."""
     for row, article, created in matched_by_slug(Article, rows):
         changed = fields_update(
@@ -99,7 +102,7 @@ def articles_import(rows: list[dict], run: ImportRun, *, assessments: dict[str, 
             run.after_commit.append(
                 (
                     f"clear the cached pages of '{article.slug}'",
-                    lambda article=article: article_cache_clear(article=article),
+                    functools.partial(article_cache_clear, article=article),
                 )
             )
         run.note(outcome("Article", article.slug, created, changed))

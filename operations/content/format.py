@@ -8,8 +8,9 @@ answered with a list of what to fix, never a traceback, and nothing is saved.
 
 import base64
 import binascii
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -206,7 +207,7 @@ class ImportRun:
         a warning: the import has committed, so it must not look (or be undone) as failed."""
         transaction.on_commit(lambda: setattr(self, "committed", True))
         for what, hook in self.after_commit:
-            transaction.on_commit(lambda what=what, hook=hook: self._run(what, hook), robust=True)
+            transaction.on_commit(functools.partial(self._run, what, hook), robust=True)
 
     def _run(self, what: str, hook: Callable[[], None]) -> None:
         try:
@@ -229,9 +230,11 @@ def _same_bytes(field_file, content: ContentFile, where: str) -> bool:
         content.seek(0)
 
 
-def matched_by_slug(model: type[models.Model], rows: list[dict]):
+def matched_by_slug[M: models.Model](
+    model: type[M], rows: list[dict]
+) -> Iterator[tuple[dict, M, bool]]:
     """Each row with the object of the same slug here, or a new unsaved one: (row, obj, new)."""
-    existing = model.objects.in_bulk([row["slug"] for row in rows], field_name="slug")
+    existing = model._default_manager.in_bulk([row["slug"] for row in rows], field_name="slug")
     for row in rows:
         obj = existing.get(row["slug"]) or model(slug=row["slug"])
         yield row, obj, obj.pk is None
