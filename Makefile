@@ -20,7 +20,7 @@ help:
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check, the import contract, mypy"
 	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
-	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (README, Deploying)"
+	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (docs/testing.md)"
 	@echo "make loadtest  50 visitors for 60 s against the production shape, then every lead and email checked"
 	@echo "make flower Celery's Flower on 127.0.0.1:5555 (needs FLOWER_BASIC_AUTH=user:password)"
 
@@ -75,7 +75,7 @@ format: install
 bench: install
 	$(BIN)/python -m devtools.bench
 
-# Flower on loopback only, and only with a password (see README, Security and operations).
+# Flower on loopback only, and only with a password (docs/operating.md).
 flower: install
 	$(BIN)/python -m operations.flower
 
@@ -84,7 +84,7 @@ flower: install
 e2e-prod: install
 	$(BIN)/python -m devtools.prod_journey
 
-# locust against the same shape, loopback only, rate limits off (README, Benchmarks).
+# locust against the same shape, loopback only, rate limits off (docs/benchmarks.md).
 loadtest: install
 	$(BIN)/python -m devtools.loadtest
 

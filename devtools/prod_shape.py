@@ -2,7 +2,7 @@
 
 PostgreSQL and Redis on loopback, an SMTP sink that keeps what it receives, the release
 step (deploy/bin/release), then deploy/Procfile.prod started by honcho with an environment
-file, the way README's Deploying section runs it: two gunicorn masters on two ports (as if
+file, the way docs/deploying.md runs it: two gunicorn masters on two ports (as if
 two hosts behind a load balancer), two Celery workers and one beat, DEBUG off. Everything
 lives in temporary folders and is stopped and deleted on the way out; a process still
 running after the stop is reported as an error.

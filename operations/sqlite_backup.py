@@ -21,7 +21,7 @@ def sqlite_database_path(alias: str = "default") -> Path:
     if not database["ENGINE"].endswith("sqlite3"):
         raise BackupError(
             "The database is not SQLite: for PostgreSQL use pg_dump and pg_restore "
-            "(README, Security and operations, Backups)."
+            "(docs/operating.md, Backups)."
         )
     return Path(database["NAME"])
 

@@ -2,7 +2,7 @@
 
 PRIVATE_STORAGE=local (the default) keeps it under PRIVATE_MEDIA_ROOT. PRIVATE_STORAGE=s3
 puts it in an S3-compatible bucket (AWS S3, MinIO, Ceph, ...) through django-storages; the
-PRIVATE_S3_* variables name the bucket and how to reach it (README, Configuration).
+PRIVATE_S3_* variables name the bucket and how to reach it (docs/configuration.md).
 """
 
 import environ

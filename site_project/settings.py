@@ -1,7 +1,7 @@
 """Settings for every environment, read from environment variables (and a local .env).
 
 Defaults are safe for production: DEBUG is off unless the run command turns it on, and
-there is no committed secret. See README.md for every variable.
+there is no committed secret. See docs/configuration.md for every variable.
 """
 
 import os

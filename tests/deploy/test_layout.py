@@ -13,6 +13,8 @@ import sys
 from django.conf import settings
 from honcho.environ import parse_procfile
 
+from tests import docs_text
+
 DEPLOY = settings.BASE_DIR / "deploy"
 SCRIPTS = ["release", "web", "worker", "beat"]
 UNITS = {
@@ -57,15 +59,14 @@ def test_every_task_ends_before_systemd_kills_a_stopping_worker():
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < stop
 
 
-def readme_section(title: str) -> str:
-    text = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
-    return text.split(f"\n### {title}\n", 1)[1].split("\n### ", 1)[0]
+def deploying_section(title: str) -> str:
+    return docs_text.section(docs_text.DOCS / "deploying.md", title)
 
 
-def readme_enabled_units() -> set[str]:
-    """The units README's "With systemd" block enables, by unit file name (an instance as
-    its template, e.g. site-web@.service)."""
-    section = readme_section("With systemd")
+def documented_enabled_units() -> set[str]:
+    """The units docs/deploying.md's "With systemd" block enables, by unit file name (an
+    instance as its template, e.g. site-web@.service)."""
+    section = deploying_section("With systemd")
     enabled = set()
     code = "".join(re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL))
     for line in code.splitlines():
@@ -77,11 +78,11 @@ def readme_enabled_units() -> set[str]:
     return enabled
 
 
-def test_every_unit_starts_at_boot_once_the_readme_enabled_it():
+def test_every_unit_starts_at_boot_once_the_docs_enabled_it():
     """Enabling an instance hooks it to whatever its WantedBy names: every unit with an
-    [Install] section must be enabled by the README and reach multi-user.target through
-    units the README enables too, or nothing starts after a reboot."""
-    enabled = readme_enabled_units()
+    [Install] section must be enabled by docs/deploying.md and reach multi-user.target
+    through units the docs enable too, or nothing starts after a reboot."""
+    enabled = documented_enabled_units()
     installable = {
         path.name
         for path in (DEPLOY / "systemd").iterdir()
@@ -148,7 +149,7 @@ def test_the_example_environment_leaves_each_units_own_variables_alone():
         if service.has_section("Service") and "Environment" in service["Service"]:
             name = service["Service"]["Environment"].partition("=")[0]
             assert not re.search(rf"^#?{name}=", example, flags=re.MULTILINE), name
-            assert f"`{name}`" in readme_section("With systemd"), name
+            assert f"`{name}`" in deploying_section("With systemd"), name
 
 
 SPY_ON_DOTENV = """

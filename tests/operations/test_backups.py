@@ -1,4 +1,4 @@
-"""The backup and restore commands of the README, run exactly as written there.
+"""The backup and restore commands of docs/operating.md, run exactly as written there.
 
 Each test makes a scratch folder that looks like the project folder to the commands
 (`.venv` and `manage.py` link to the real ones), a database of its own with the initial
@@ -20,10 +20,11 @@ import pytest
 from django.conf import settings
 
 from devtools import postgres_server
+from tests import docs_text
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
-README = Path(settings.BASE_DIR) / "README.md"
+OPERATING = docs_text.DOCS / "operating.md"
 CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupstep"]
 EXAMPLE_NAME = r"backups/site-\d{4}-\d{2}-\d{2}\.(?:sqlite3|dump)"
 
@@ -31,11 +32,10 @@ EXAMPLE_NAME = r"backups/site-\d{4}-\d{2}-\d{2}\.(?:sqlite3|dump)"
 DEPLOYED_ENV_FILE = "/etc/site/site.env"
 
 
-def readme_commands() -> dict[str, str]:
-    """The README's Backups code blocks, by the program each one runs (the one loading the
-    deployed host's settings as "environment")."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("\n### Backups\n", 1)[1].split("\n### ", 1)[0]
+def documented_commands() -> dict[str, str]:
+    """The Backups code blocks of docs/operating.md, by the program each one runs (the one
+    loading the deployed host's settings as "environment")."""
+    section = docs_text.section(OPERATING, "Backups")
     blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
     named = {}
     for block in blocks:
@@ -53,7 +53,7 @@ SITE_SETTINGS = {"DATABASE_URL", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT", "REDIS_URL"
 
 class Site:
     """The scratch project folder, as on a deployed host: its settings (the database, the
-    folders) are in its own site.env, which every command loads with the README's line."""
+    folders) are in its own site.env, which every command loads with the documented line."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
@@ -67,14 +67,14 @@ class Site:
         }
         env_file.write_text("".join(f"{name}={value}\n" for name, value in settings_file.items()))
         self.env = {name: value for name, value in os.environ.items() if name not in SITE_SETTINGS}
-        self.load_settings = readme_commands()["environment"].replace(
+        self.load_settings = documented_commands()["environment"].replace(
             DEPLOYED_ENV_FILE, str(env_file)
         )
         (folder / ".venv").symlink_to(Path(sys.prefix))
         (folder / "manage.py").symlink_to(Path(settings.BASE_DIR) / "manage.py")
 
     def sh(self, script: str) -> str:
-        result = subprocess.run(  # noqa: S603 - the README's own commands
+        result = subprocess.run(  # noqa: S603 - the documented commands
             ["bash", "-euo", "pipefail", "-c", f"{self.load_settings}\n{script}"],  # noqa: S607
             cwd=self.folder,
             env=self.env,
@@ -103,7 +103,7 @@ class Site:
         )
 
     def backup_named_as_in(self, command: str, made: Path) -> None:
-        """Give the backup the example name the README's restore command uses."""
+        """Give the backup the example name the documented restore command uses."""
         example = self.folder / re.search(EXAMPLE_NAME, command).group(0)
         if made != example:
             made.rename(example)
@@ -133,10 +133,10 @@ def folder(tmp_path) -> Path:
     return tmp_path / "project"
 
 
-def test_sqlite_backup_and_restore_as_the_readme_says(folder):
+def test_sqlite_backup_and_restore_as_documented(folder):
     folder.mkdir()
     site = Site(folder, f"sqlite:///{folder / 'db.sqlite3'}")
-    commands = readme_commands()
+    commands = documented_commands()
     said = round_trip(
         site, commands["backup_sqlite"], commands["restore_sqlite"], "backups/*.sqlite3"
     )
@@ -200,7 +200,7 @@ def test_the_files_archive_holds_the_whitepaper_and_the_images(folder):
     (folder / "private" / "whitepapers" / "dont-blow-it.pdf").write_bytes(b"%PDF-1.4 paper")
     (folder / "media" / "articles" / "hero").mkdir(parents=True)
     (folder / "media" / "articles" / "hero" / "hero.png").write_bytes(b"png")
-    site.sh(readme_commands()["tar"])
+    site.sh(documented_commands()["tar"])
     (archive,) = folder.glob("backups/files-*.tar.gz")
     inside = str(folder).lstrip("/")  # the folders by their full paths, from site.env
     with tarfile.open(archive) as tar:
@@ -248,8 +248,8 @@ def scratch_postgres() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_postgresql_backup_and_restore_as_the_readme_says(folder, scratch_postgres):
+def test_postgresql_backup_and_restore_as_documented(folder, scratch_postgres):
     folder.mkdir()
     site = Site(folder, scratch_postgres)
-    commands = readme_commands()
+    commands = documented_commands()
     round_trip(site, commands["pg_dump"], commands["pg_restore"], "backups/*.dump")
