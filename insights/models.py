@@ -65,6 +65,9 @@ class Event(models.Model):
                 name="insights_event_at_covering",
             )
         ]
+        # The insights page shows every app's figures: recruiters and superusers see it,
+        # editors and bare staff accounts don't (operations/staff_groups.py).
+        permissions = [("view_insights", "Can see the insights page and download its figures")]
         constraints = [
             # A reload or the Back button must not count a step of a visit twice: the
             # INSERT ignores the conflict, so deduplicating costs no read.

@@ -27,8 +27,14 @@ def _is_number(text: str) -> bool:
     return True
 
 
+VIEW_PERMISSION = "insights.view_insights"
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(VIEW_PERMISSION):
+        context = admin.site.each_context(request) | {"title": "Insights"}
+        return TemplateResponse(request, "insights/not_allowed.html", context, status=403)
     date_range, problem = date_range_from(request.GET, today=timezone.localdate())
     if problem:
         messages.warning(request, f"{problem} Showing the last {DEFAULT_DAYS} days instead.")

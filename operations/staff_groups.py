@@ -29,6 +29,11 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Permissions of their own, not tied to a model's add/change/delete/view: "app_label.codename".
+EXTRA: dict[str, tuple[str, ...]] = {
+    "Recruiters": ("insights.view_insights",),  # the insights page and its CSV files
+}
+
 
 def staff_groups_load() -> list[str]:
     """Create the groups, or add permissions they lack; never removes what staff added."""
@@ -42,6 +47,12 @@ def staff_groups_load() -> list[str]:
             )
             for label, actions in models.items()
             for action in actions
+        ]
+        wanted += [
+            Permission.objects.get(
+                content_type__app_label=perm.split(".")[0], codename=perm.split(".")[1]
+            )
+            for perm in EXTRA.get(name, ())
         ]
         missing = set(wanted) - set(group.permissions.all())
         if missing:

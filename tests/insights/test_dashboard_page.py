@@ -2,9 +2,12 @@
 fixed number of queries whatever the period."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.utils import timezone
 
 from devtools.synthetic_events import events_bulk_load, events_synthesize
@@ -92,3 +95,40 @@ def test_the_same_few_queries_whatever_the_period(
         response = admin_client.get(f"{DASHBOARD}?days={days}")
     assert response.status_code == 200
     assert DailyCount.objects.exists()
+
+
+@pytest.fixture
+def staff_groups():
+    call_command("load_initial_content", stdout=StringIO())
+
+
+def _staff(client, django_user_model, *, group: str | None):
+    user = django_user_model.objects.create_user(
+        f"staff-{group or 'none'}", password="pw-1234-long", is_staff=True
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("group", [None, "Editors"])
+def test_staff_without_the_permission_are_told_and_see_no_figures(
+    client, django_user_model, staff_groups, group
+):
+    staff = _staff(client, django_user_model, group=group)
+    page = staff.get(DASHBOARD)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "can’t open the insights page" in html.replace("&rsquo;", "’")
+    assert "The funnel" not in html
+    table = staff.get(DASHBOARD + "?csv=funnel")
+    assert table.status_code == 403 and "text/csv" not in table["Content-Type"]
+    assert f'href="{DASHBOARD}"' not in staff.get("/admin/").content.decode()
+
+
+def test_recruiters_see_the_page_its_link_and_its_csv(client, django_user_model, staff_groups):
+    recruiter = _staff(client, django_user_model, group="Recruiters")
+    assert recruiter.get(DASHBOARD).status_code == 200
+    assert recruiter.get(DASHBOARD + "?csv=funnel")["Content-Type"].startswith("text/csv")
+    assert f'href="{DASHBOARD}"' in recruiter.get("/admin/").content.decode()
