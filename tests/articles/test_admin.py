@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(article: Article | None = None, **overrides) -> dict:
-    now = timezone.now()
+    now = timezone.localtime()  # the admin shows and reads times in the firm's time zone
     data = {
         "title": "A title",
         "slug": "a-title",
