@@ -7,7 +7,6 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +27,7 @@ from .services import (
     leads_assign,
     leads_set_status,
 )
+from .staff import lead_workers
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class LeadActionForm(ActionForm):
     """The actions bar, plus the recruiter to hand leads to."""
 
     owner = forms.ModelChoiceField(
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        queryset=lead_workers(),
         required=False,
         label="Recruiter",
         empty_label="(nobody)",
@@ -222,7 +222,13 @@ class LeadAdmin(admin.ModelAdmin):
         "follow_ups_display",
         "created_at",
     )
-    list_filter = ("status", SegmentFilter, ConsentFilter, "owner", "created_at")
+    list_filter = (
+        "status",
+        SegmentFilter,
+        ConsentFilter,
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
     search_fields = ("email", "first_name", "current_role")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
@@ -278,6 +284,11 @@ class LeadAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at", "erased_at")}),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = lead_workers()  # only people who may work leads
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record

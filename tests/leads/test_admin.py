@@ -1,7 +1,13 @@
 """What recruiters do in the admin: find leads, change status and owner, resend failed mail."""
 
+import re
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.core.management import call_command
 
 from leads.models import Lead, OutboundEmail
 from tests.leads.factories import enqueue, make_lead, make_reachable_lead
@@ -99,3 +105,37 @@ def test_assigning_to_nobody_clears_the_owner_and_junk_is_refused(admin_client, 
     )
     lead.refresh_from_db()
     assert lead.owner == admin_user
+
+
+def test_the_owner_menus_offer_only_people_who_may_work_leads(admin_client, admin_user):
+    call_command("load_initial_content", stdout=StringIO())
+    users = get_user_model().objects
+    recruiter = users.create_user("rita", password="x", is_staff=True, first_name="Rita")
+    recruiter.groups.add(Group.objects.get(name="Recruiters"))
+    editor = users.create_user("eddie", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    gone = users.create_user("gone", password="x", is_staff=True, is_active=False)
+    gone.groups.add(Group.objects.get(name="Recruiters"))
+    direct = users.create_user("dana", password="x", is_staff=True)
+    direct.user_permissions.add(Permission.objects.get(codename="change_lead"))
+    users.create_user("visitor-account", password="x")  # not staff at all
+    lead = make_lead()
+
+    def offered(html: str, select: str) -> set[str]:
+        menu = html.split(f'name="{select}"', 1)[1].split("</select>", 1)[0]
+        ids = re.findall(r'<option value="(\d+)"', menu)
+        return set(users.filter(pk__in=ids).values_list("username", flat=True))
+
+    expected = {"admin", "rita", "dana"}
+    page = admin_client.get(f"/admin/leads/lead/{lead.pk}/change/").content.decode()
+    assert offered(page, "owner") == expected
+    listing = admin_client.get("/admin/leads/lead/").content.decode()
+    assert offered(listing, "owner") == expected
+    # Handing a lead to someone who may not work leads is refused, not saved.
+    response = admin_client.post(
+        "/admin/leads/lead/",
+        {"action": "assign_owner", "_selected_action": [lead.pk], "owner": editor.pk},
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.owner is None
