@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import batched
 
-from .models import Event, Kind
+from insights.models import Event, Kind
 
 # Page views and clicks carry no visit id on the site, so none is made up for them either.
 WITHOUT_VISIT = (Kind.ARTICLE_VIEWED, Kind.CTA_CLICKED)
