@@ -21,7 +21,8 @@ from django.conf import settings
 
 from devtools import postgres_server
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+# The commands run in processes of their own; the PostgreSQL one also starts a cluster.
+pytestmark = [pytest.mark.subprocess, pytest.mark.timeout(300)]
 
 README = Path(settings.BASE_DIR) / "README.md"
 CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupstep"]
@@ -248,6 +249,7 @@ def scratch_postgres() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.integration
 def test_postgresql_backup_and_restore_as_the_readme_says(folder, scratch_postgres):
     folder.mkdir()
     site = Site(folder, scratch_postgres)
