@@ -19,6 +19,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
+	@echo "make test-fast  the unit tests only: no browser, server or process (markers in pyproject.toml)"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check, the import contract, mypy"
 	@echo "make bench  the article page against a static file, the form submit, follow-up delivery, the insights page"
 	@echo "make e2e-prod  the visitor's journey in Chromium through the production shape (docs/testing.md)"
@@ -103,6 +104,10 @@ run: content
 
 test: install
 	$(BIN)/python -m pytest
+
+.PHONY: test-fast
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not integration and not subprocess"
 
 lint: install
 	$(BIN)/ruff check .

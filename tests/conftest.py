@@ -10,6 +10,9 @@ import pytest
 from devtools import redis_server
 from site_project.celery import app as celery_app
 
+# Unmarked tests may not start processes or connect to servers: see tests/markers_guard.py.
+pytest_plugins = ["tests.markers_guard"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):

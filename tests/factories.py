@@ -1,6 +1,6 @@
 """Small helpers that make test data with sensible defaults."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from django.core.files.base import ContentFile
@@ -70,7 +70,10 @@ def make_quiz(*, questions: int = 4, **fields) -> Assessment:
 
 
 def make_pdf_bytes(text: str = "Hello") -> bytes:
+    """The same bytes for the same text: a creation date of its own would make two PDFs
+    made a second apart differ."""
     pdf = FPDF()
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
     pdf.cell(text=text)

@@ -81,6 +81,7 @@ def test_changed_article_gets_a_fresh_etag(client):
     assert second["ETag"] != first["ETag"]
 
 
+@pytest.mark.integration  # a Redis that is deliberately not there
 def test_page_still_served_when_the_cache_is_down(client, settings):
     settings.CACHES = {
         "default": {

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from honcho.environ import parse_procfile
 
@@ -98,6 +99,7 @@ def test_every_unit_starts_at_boot_once_the_docs_enabled_it():
             chain.append(wanted_by)
 
 
+@pytest.mark.subprocess
 def test_systemd_accepts_the_units(tmp_path):
     """`systemd-analyze verify` on the units as installed, with /srv/site pointing at this
     checkout (it checks the ExecStart scripts exist and are executable)."""
@@ -174,6 +176,7 @@ def dotenv_files_read(**env: str) -> str:
     return done.stdout
 
 
+@pytest.mark.subprocess
 def test_production_reads_no_dotenv_file():
     """READ_DOTENV=off (deploy/site.env.example): a .env left in the checkout can't add
     settings to what the environment file says; development reads it."""
@@ -182,6 +185,7 @@ def test_production_reads_no_dotenv_file():
     assert f"{settings.BASE_DIR / '.env'}" in dotenv_files_read(READ_DOTENV="on")
 
 
+@pytest.mark.subprocess
 def test_the_example_environment_passes_check_deploy(tmp_path):
     """Filled in, the example file is a production configuration Django has nothing to say
     about: HTTPS, HSTS, secure cookies, the proxy header and a strong key."""

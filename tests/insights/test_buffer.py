@@ -17,7 +17,8 @@ from insights.models import DailyCount, Event, Kind
 from insights.services import event_record, events_roll_up
 from insights.tasks import flush_events
 
-pytestmark = pytest.mark.django_db
+# A real Redis (event_buffer), or one that is deliberately not there.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def _view(article="a"):

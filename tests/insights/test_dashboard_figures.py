@@ -158,6 +158,7 @@ def _check_all(admin_client, site, sent, **params):
     ]
 
 
+@pytest.mark.integration  # the real Redis buffer
 def test_every_figure_matches_the_visits_before_and_after_the_roll_up(
     site, admin_client, django_capture_on_commit_callbacks, settings, event_buffer
 ):

@@ -119,6 +119,7 @@ def test_a_database_error_while_recording_is_logged_and_the_page_still_works(cli
     assert not Event.objects.exists()
 
 
+@pytest.mark.integration  # the real Redis buffer
 def test_with_the_buffer_a_view_waits_in_redis_until_the_flush(client, event_buffer):
     article = make_article()
     client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
@@ -134,6 +135,7 @@ def test_with_the_buffer_a_view_waits_in_redis_until_the_flush(client, event_buf
     assert Event.objects.count() == 1
 
 
+@pytest.mark.integration  # the real Redis buffer
 def test_the_flush_counts_a_step_of_a_visit_once(client, event_buffer):
     quiz = make_quiz(questions=2)
     client.post(f"/assessment/{quiz.slug}/", follow=True)
@@ -145,6 +147,7 @@ def test_the_flush_counts_a_step_of_a_visit_once(client, event_buffer):
     assert _kinds() == [Kind.QUIZ_STARTED, Kind.QUESTION_REACHED]
 
 
+@pytest.mark.integration  # the real Redis buffer
 def test_a_failed_flush_keeps_the_events_for_the_next_one(client, event_buffer):
     article = make_article()
     client.get(f"/articles/{article.slug}/", HTTP_USER_AGENT=FIREFOX)
@@ -158,6 +161,7 @@ def test_a_failed_flush_keeps_the_events_for_the_next_one(client, event_buffer):
     assert Event.objects.get().article == article.slug
 
 
+@pytest.mark.integration  # a Redis that is deliberately not there
 def test_without_redis_events_are_written_directly(client, settings, caplog):
     settings.INSIGHTS_BUFFER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens
     article = make_article()
@@ -167,6 +171,7 @@ def test_without_redis_events_are_written_directly(client, settings, caplog):
     assert "Redis did not take an insights event" in caplog.text
 
 
+@pytest.mark.integration  # the real Redis buffer
 def test_the_roll_up_writes_out_the_buffer_before_summing(client, event_buffer, settings):
     settings.INSIGHTS_RAW_RETENTION_DAYS = 30
     article = make_article()

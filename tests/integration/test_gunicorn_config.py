@@ -13,8 +13,6 @@ from django.conf import settings
 from devtools import redis_server
 from devtools.bench import stop_process, wait_until_serving
 
-pytestmark = pytest.mark.integration
-
 CONFIG = settings.BASE_DIR / "gunicorn.conf.py"
 
 
@@ -49,6 +47,7 @@ def test_a_shared_host_keeps_each_instance_on_its_own_port(monkeypatch):
     assert binds == {"10.0.0.5:8001", "10.0.0.5:8002"}
 
 
+@pytest.mark.integration
 def test_gunicorn_serves_the_site_with_it(tmp_path):
     port = redis_server.free_port()
     env = {

@@ -1,4 +1,4 @@
-"""/healthz and /readyz, against a real Redis and a real Celery worker."""
+"""/healthz and /readyz; /readyz against a real Redis and a real Celery worker."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from devtools import redis_server
 
 from .conftest import running_worker, use_broker
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_healthz_answers_without_asking_anything_else(client, settings):
@@ -17,6 +17,7 @@ def test_healthz_answers_without_asking_anything_else(client, settings):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.integration
 def test_readyz_is_ready_with_database_redis_and_a_worker(client, settings, broker):
     settings.REDIS_URL = broker
     with running_worker(concurrency=1):
@@ -29,6 +30,7 @@ def test_readyz_is_ready_with_database_redis_and_a_worker(client, settings, brok
     assert body["checks"]["celery"].startswith("ok (")
 
 
+@pytest.mark.integration
 def test_readyz_is_not_ready_when_no_worker_answers(client, settings, broker):
     settings.REDIS_URL = broker
     settings.READYZ_TIMEOUT_SECONDS = 0.5
@@ -40,6 +42,7 @@ def test_readyz_is_not_ready_when_no_worker_answers(client, settings, broker):
     assert body["checks"]["celery"].startswith("failed")
 
 
+@pytest.mark.integration  # a Redis that is deliberately not there
 def test_readyz_is_not_ready_when_redis_is_down(client, settings):
     down = f"redis://127.0.0.1:{redis_server.free_port()}/0"
     settings.REDIS_URL = down

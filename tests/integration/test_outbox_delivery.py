@@ -135,8 +135,18 @@ def test_concurrent_deliver_calls_in_threads_send_each_row_once(smtp_server):
     assert OutboundEmail.objects.filter(status="sent").count() == 60
 
 
+def gave_up_on_the_hand_off(email: OutboundEmail, caplog) -> bool:
+    """email_dispatch caught the broker's error and left the row to the sweeper."""
+    return f"Could not queue email {email.pk}; the outbox sweeper will send it" in caplog.text
+
+
+# A broker that is down or never answers must not hold up the web request. The module's
+# timeout fails a hang; the tests check that the hand-off was tried, given up on (the
+# socket timeouts end each try) and not tried again and again, and that the row waits.
+
+
 def test_redis_down_at_enqueue_keeps_the_row_and_the_sweeper_sends_it_later(
-    smtp_server, monkeypatch, settings
+    smtp_server, monkeypatch, settings, caplog
 ):
     monkeypatch.setattr(
         "celery.app.autoretry.get_exponential_backoff_interval", lambda **kwargs: 0.2
@@ -146,12 +156,10 @@ def test_redis_down_at_enqueue_keeps_the_row_and_the_sweeper_sends_it_later(
     use_broker(own_redis.url)
     own_redis.stop()
     try:
-        started = time.monotonic()
         with transaction.atomic():
             lead = make_lead()
             email = enqueue(lead)
-        elapsed = time.monotonic() - started
-        assert elapsed < 3, f"enqueue blocked the request for {elapsed:.1f}s"
+        assert gave_up_on_the_hand_off(email, caplog)
         assert Lead.objects.filter(pk=lead.pk).exists()
         assert status_of(email) == OutboundEmail.Status.QUEUED
 
@@ -167,24 +175,33 @@ def test_redis_down_at_enqueue_keeps_the_row_and_the_sweeper_sends_it_later(
         use_broker("memory://")
 
 
-def test_a_broker_that_never_answers_holds_up_enqueue_only_briefly():
+def test_a_broker_that_never_answers_holds_up_enqueue_only_briefly(settings, caplog):
     """A half-dead Redis (accepts, never replies) must not hang a web request."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     accepted = []
-    acceptor = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
-    acceptor.start()
+
+    def accept_all() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:  # the listener was closed
+                return
+
+    threading.Thread(target=accept_all, daemon=True).start()
     use_broker(f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
     try:
-        started = time.monotonic()
         with transaction.atomic():
             email = enqueue(make_lead())
-        elapsed = time.monotonic() - started
     finally:
         use_broker("memory://")
+        listener.close()
         for sock in accepted:
             sock.close()
-        listener.close()
-    assert elapsed < 5, f"enqueue blocked for {elapsed:.1f}s"
+    assert gave_up_on_the_hand_off(email, caplog)
+    # It reached the broker, and gave up within the publish retry policy instead of
+    # reconnecting for as long as the broker stays silent.
+    tries = 1 + settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"]
+    assert 1 <= len(accepted) <= tries, f"{len(accepted)} connections to the silent broker"
     assert status_of(email) == OutboundEmail.Status.QUEUED

@@ -15,8 +15,6 @@ import brotli
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.integration
-
 SCRIPT = """
 import os, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "site_project.settings"
@@ -58,6 +56,7 @@ def run(*args: str, **env: str) -> str:
     ).stdout
 
 
+@pytest.mark.subprocess
 def test_without_a_dsn_sentry_is_not_even_imported():
     assert run("modules").strip() == "False"
 
@@ -90,6 +89,7 @@ def sentry_server():
     server.server_close()
 
 
+@pytest.mark.integration  # the interpreter reports to our HTTP server
 def test_with_a_dsn_a_server_error_is_reported_without_personal_data(sentry_server):
     port = sentry_server.server_address[1]
     # The address comes from the environment, not the script's text: from Python 3.13 on,

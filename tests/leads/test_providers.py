@@ -17,6 +17,7 @@ from tests.leads.factories import enqueue, make_lead
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.subprocess
 def test_settings_pick_up_an_anymail_backend_and_its_options_from_the_environment():
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "site_project.settings",

@@ -22,7 +22,8 @@ from django.conf import settings
 from devtools import postgres_server
 from tests import docs_text
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+# The commands run in processes of their own; the PostgreSQL one also starts a cluster.
+pytestmark = [pytest.mark.subprocess, pytest.mark.timeout(300)]
 
 OPERATING = docs_text.DOCS / "operating.md"
 CONTENT_MODELS = ["articles.article", "assessment.assessment", "leads.followupstep"]
@@ -248,6 +249,7 @@ def scratch_postgres() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.integration
 def test_postgresql_backup_and_restore_as_documented(folder, scratch_postgres):
     folder.mkdir()
     site = Site(folder, scratch_postgres)

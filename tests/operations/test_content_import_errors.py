@@ -200,6 +200,7 @@ def test_a_file_that_cannot_be_read_is_a_clear_error(db):
         call_command("import_content", "/no/such/file.json")
 
 
+@pytest.mark.subprocess
 def test_the_command_prints_the_problem_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "solar-careers-content", "version": 99}')

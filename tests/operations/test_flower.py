@@ -14,8 +14,6 @@ from django.conf import settings
 from devtools import redis_server
 from devtools.bench import stop_process
 
-pytestmark = pytest.mark.integration
-
 
 def start(**env: str) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FLOWER_")}
@@ -41,6 +39,7 @@ def get(url: str, auth: str | None = None) -> int:
         return error.code
 
 
+@pytest.mark.subprocess
 def test_it_refuses_to_start_without_a_password():
     process = start()
     _, err = process.communicate(timeout=30)
@@ -48,6 +47,7 @@ def test_it_refuses_to_start_without_a_password():
     assert "FLOWER_BASIC_AUTH" in err
 
 
+@pytest.mark.integration
 def test_it_asks_for_the_password(redis_process):
     port = redis_server.free_port()
     auth = "ops:a-long-flower-password"

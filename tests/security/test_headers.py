@@ -127,6 +127,7 @@ def test_the_admin_alone_may_run_the_editor_inline(admin_client):
     assert response.headers["Permissions-Policy"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("behind_proxy", [True, False])
 def test_https_settings_follow_the_environment(behind_proxy):
     """HTTPS=on turns on HSTS, secure cookies and the redirect; BEHIND_PROXY trusts the proxy.

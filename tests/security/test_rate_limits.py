@@ -126,6 +126,7 @@ def test_counts_are_shared_through_redis(client, settings, content, redis_proces
     assert_told_to_wait(Client().post(NEW_LINK, data))
 
 
+@pytest.mark.integration  # a Redis that is deliberately not there
 def test_with_redis_down_forms_work_unlimited(client, settings, content):
     """A cache outage must not refuse everyone: limits fail open."""
     from devtools import redis_server

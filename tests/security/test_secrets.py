@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.subprocess  # Django started in another process, with other settings
 
 
 def start_django(**env: str) -> subprocess.CompletedProcess:
