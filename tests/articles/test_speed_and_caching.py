@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_page_cache_key
@@ -42,8 +43,9 @@ def test_anonymous_page_is_cached_until_saved_in_admin(client, admin_client):
             "standfirst": article.standfirst,
             "body": "<p>Edited in the admin</p>",
             "status": "published",
-            "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
-            "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
+            # The admin shows and reads times in the firm's time zone.
+            "publish_at_0": timezone.localtime(article.publish_at).strftime("%Y-%m-%d"),
+            "publish_at_1": timezone.localtime(article.publish_at).strftime("%H:%M:%S"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
