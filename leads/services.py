@@ -5,7 +5,10 @@ The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late,
 """
 
 import logging
+import unicodedata
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +29,7 @@ from insights.services import event_record
 from . import hooks
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary
+from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
 from .rendering import RenderedEmail, email_render
 from .tokens import unsubscribe_url
@@ -179,8 +183,8 @@ def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
         text_body=rendered.text_body,
         send_at=send_at,
         from_email=settings.FOLLOWUP_FROM_EMAIL,
-        # Replies ("yes, let's talk") reach a recruiter, whatever address sends the sequence.
-        headers={"List-Id": _list_id(), "Reply-To": settings.RECRUITING_TEAM_EMAIL},
+        # Reply-To and Feedback-ID are added when it is sent (_identity_headers).
+        headers={"List-Id": _list_id()},
         follow_up_step=step,
     )
     if email.status == OutboundEmail.Status.CANCELLED and email.sent_at is None:
@@ -220,6 +224,9 @@ def follow_up_step_delete(*, steps: QuerySet[FollowUpStep]) -> int:
 def _list_id() -> str:
     """RFC 2919: lets mail clients group, filter and offer to unsubscribe from the sequence."""
     name = clean_line(f"{settings.FIRM_NAME} career follow-ups", max_length=100)
+    # ASCII, so it is written as it is (leads/mime.py): accents dropped, quotes kept out.
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = " ".join(name.replace('"', "").replace("<", "").replace(">", "").split())
     return f"{name} <follow-ups.{_message_id_domain()}>"
 
 
@@ -410,7 +417,7 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     )
     if not claimed:
         return None
-    email = OutboundEmail.objects.select_related("lead", "follow_up_step").get(pk=email_id)
+    email = OutboundEmail.objects.select_related("lead__owner", "follow_up_step").get(pk=email_id)
     refusal = _follow_up_refusal(email)
     if refusal:
         _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
@@ -544,21 +551,63 @@ def _follow_up_refresh(email: OutboundEmail) -> None:
     )
 
 
-def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    headers = {**email.headers, "Message-ID": email.message_id}
+def _build_message(email: OutboundEmail) -> OutboxMessage:
+    headers = {**email.headers, **_identity_headers(email), "Message-ID": email.message_id}
     if email.kind in _TO_LEAD:
         # RFC 8058 one-click unsubscribe, which Gmail and Yahoo require of bulk senders.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(email.lead_id)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    from_header = from_with_name(email.from_email)
+    envelope_from = settings.EMAIL_ENVELOPE_FROM
+    if envelope_from:
+        # Django (and anymail) send a From header given here, and use from_email as the
+        # envelope sender (MAIL FROM, which becomes Return-Path): bounces go there.
+        headers["From"] = from_header
+    message = OutboxMessage(
         subject=email.subject,
         body=email.text_body,
-        from_email=email.from_email,
+        from_email=envelope_from or from_header,
         to=[email.to_email],
         headers=headers,
     )
     message.attach_alternative(email.html_body, "text/html")
     return message
+
+
+def from_with_name(address: str) -> str:
+    """The sender with the firm's display name, unless the address already has one."""
+    name, addr_spec = parseaddr(address)
+    if name or not addr_spec:
+        return address
+    display_name = clean_line(settings.EMAIL_FROM_NAME or settings.FIRM_NAME, max_length=100)
+    return str(Address(display_name=display_name, addr_spec=addr_spec))
+
+
+def _identity_headers(email: OutboundEmail) -> dict[str, str]:
+    """Headers that depend on who the message is for, worked out when it is sent."""
+    if email.kind == OutboundEmail.Kind.NOTIFICATION:
+        # RFC 3834: no out-of-office replies to the robot; answering reaches the person.
+        headers = {"Auto-Submitted": "auto-generated"}
+        if email.lead.erased_at is None:
+            headers["Reply-To"] = email.lead.email
+        return headers
+    if email.kind == OutboundEmail.Kind.FOLLOW_UP:
+        owner = email.lead.owner
+        owner_email = getattr(owner, "email", "") if owner is not None else ""
+        return {
+            # "Yes, let's talk" reaches their recruiter, else the team.
+            "Reply-To": owner_email or settings.RECRUITING_TEAM_EMAIL,
+            "Feedback-ID": _feedback_id(email),
+        }
+    return {}
+
+
+def _feedback_id(email: OutboundEmail) -> str:
+    """Gmail's Feedback-ID, campaign:kind:sender-id, so its Postmaster Tools can say which
+    follow-up step draws complaints. No field is unique per message."""
+    sender = settings.EMAIL_FEEDBACK_SENDER_ID or _message_id_domain()
+    parts = [email.dedupe_key, str(email.kind), sender]
+    return ":".join("".join(part.replace(":", "-").split()) for part in parts)
 
 
 def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:

@@ -234,6 +234,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESULT_FROM_EMAIL: str = env.str("RESULT_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
 FOLLOWUP_FROM_EMAIL: str = env.str("FOLLOWUP_FROM_EMAIL", default=RESULT_FROM_EMAIL)
 RECRUITING_TEAM_EMAIL: str = env.str("RECRUITING_TEAM_EMAIL", default="recruiting@example.com")
+# The display name on From (empty: FIRM_NAME); the envelope sender (Return-Path) that
+# receives bounces (empty: the From address); the sender id in follow-ups' Feedback-ID
+# (empty: from SITE_URL's host). See docs/email.md.
+EMAIL_FROM_NAME: str = env.str("EMAIL_FROM_NAME", default="")
+EMAIL_ENVELOPE_FROM: str = env.str("EMAIL_ENVELOPE_FROM", default="")
+EMAIL_FEEDBACK_SENDER_ID: str = env.str("EMAIL_FEEDBACK_SENDER_ID", default="")
 
 # The email outbox (leads app): how hard to try, and when a claimed row counts as stuck.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
