@@ -240,6 +240,8 @@ RECRUITING_TEAM_EMAIL: str = env.str("RECRUITING_TEAM_EMAIL", default="recruitin
 EMAIL_FROM_NAME: str = env.str("EMAIL_FROM_NAME", default="")
 EMAIL_ENVELOPE_FROM: str = env.str("EMAIL_ENVELOPE_FROM", default="")
 EMAIL_FEEDBACK_SENDER_ID: str = env.str("EMAIL_FEEDBACK_SENDER_ID", default="")
+# Temporary bounces in a row (no delivery between) before an address is suppressed.
+SUPPRESS_AFTER_SOFT_BOUNCES: int = env.int("SUPPRESS_AFTER_SOFT_BOUNCES", default=3)
 
 # The email outbox (leads app): how hard to try, and when a claimed row counts as stuck.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
