@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from . import hooks
+from .addresses import ROLE_LOCAL_PARTS
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail, Suppression
 from .previews import email_previews
@@ -212,6 +213,26 @@ def _status_action(status: Lead.Status):
     return admin.action(description=f"Mark the selected leads as “{status.label}”")(action)
 
 
+class AddressKindFilter(admin.SimpleListFilter):
+    """Role addresses (info@, sales@, ...) reach a shared inbox, not the person."""
+
+    title = "address"
+    parameter_name = "address"
+
+    def lookups(self, request, model_admin):
+        return [("role", "Role address (info@, sales@, ...)"), ("personal", "Personal")]
+
+    def queryset(self, request, queryset):
+        roles = Q()
+        for local in ROLE_LOCAL_PARTS:
+            roles |= Q(email__istartswith=f"{local}@")
+        if self.value() == "role":
+            return queryset.filter(roles)
+        if self.value() == "personal":
+            return queryset.exclude(roles)
+        return queryset
+
+
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     list_display = (
@@ -224,7 +245,7 @@ class LeadAdmin(admin.ModelAdmin):
         "follow_ups_display",
         "created_at",
     )
-    list_filter = ("status", SegmentFilter, ConsentFilter, "owner", "created_at")
+    list_filter = ("status", SegmentFilter, ConsentFilter, AddressKindFilter, "owner", "created_at")
     search_fields = ("email", "first_name", "current_role")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)

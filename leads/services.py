@@ -6,6 +6,7 @@ The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late,
 
 import logging
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -13,6 +14,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from disposable_email_domains import blocklist as disposable_blocklist
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -27,7 +29,7 @@ from insights.models import Kind
 from insights.services import event_record
 
 from . import hooks
-from .addresses import suppression_key
+from .addresses import AddressReview, address_review, suppression_key
 from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
@@ -577,6 +579,36 @@ def suppression_lift(
     suppression.refresh_from_db()
     logger.info("Suppression %s lifted", suppression.pk)
     return suppression
+
+
+SUPPRESSED_ADDRESS_MESSAGE = (
+    "We can't send email to this address: earlier emails to it were returned or refused. "
+    "Check it for a typo, or use another address."
+)
+
+
+def visitor_address_review(*, address: str) -> AddressReview:
+    """The quiz form's check of a visitor's address (syntax already checked): what we can't
+    send to, a likely typo, a role address, or one on the suppression list."""
+    review = address_review(
+        address, own_domains=own_mail_domains(), disposable_domains=disposable_blocklist
+    )
+    if not review.refusal and Suppression.objects.active().for_address(address).exists():
+        return replace(review, refusal=SUPPRESSED_ADDRESS_MESSAGE)
+    return review
+
+
+def own_mail_domains() -> set[str]:
+    """The site's own domains: its host and every sender or team address's domain."""
+    addresses = [
+        settings.DEFAULT_FROM_EMAIL,
+        settings.RESULT_FROM_EMAIL,
+        settings.FOLLOWUP_FROM_EMAIL,
+        settings.RECRUITING_TEAM_EMAIL,
+        settings.EMAIL_ENVELOPE_FROM,
+    ]
+    domains = {parseaddr(address)[1].rpartition("@")[2].lower() for address in addresses}
+    return (domains | {_message_id_domain()}) - {"", "localhost"}
 
 
 def _suppression_row(key: str) -> Suppression:

@@ -35,3 +35,16 @@ def assert_plain(lines: list[str]) -> None:
             # Only a line that can't be folded may be longer: one word after the name.
             assert len(line.split(": ", 1)[-1].strip().split()) == 1, line
             assert len(line) <= 998
+
+
+def smtp_prep_address(address: str) -> str:
+    """Django's SMTP backend's own check of an address before it sends (no connection)."""
+    from django.core.mail import mailers
+    from django.test import override_settings
+
+    smtp = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 25},
+    }
+    with override_settings(MAILERS={"default": smtp}):
+        return mailers["default"].prep_address(address)

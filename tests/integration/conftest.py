@@ -36,13 +36,14 @@ class RecordingHandler:
         self.mail_from: list[str] = []  # each message's envelope sender (MAIL FROM)
         self.temporary_failures = 0
         self.refuse_recipients = False
+        self.refusal = "550 5.1.1 No such user here"  # the answer when refusing recipients
         self.delay = 0.0  # seconds to hold each message before accepting it (a slow server)
         self._lock = threading.Lock()
         self.arrived = threading.Condition(self._lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_recipients:
-            return "550 5.1.1 No such user here"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
