@@ -41,7 +41,10 @@ def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             logger.exception("Mail webhook %s is not configured", request.path)
             return HttpResponse("Webhook not configured.", status=503)
         except _MALFORMED as exc:
-            logger.warning("Mail webhook %s: malformed payload (%s)", request.path, exc)
+            # The type only: the message may quote the payload, addresses included.
+            logger.warning(
+                "Mail webhook %s: malformed payload (%s)", request.path, type(exc).__name__
+            )
             return HttpResponseBadRequest("Malformed payload.")
 
     return webhook

@@ -2,37 +2,19 @@
 
 import dkim
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from django.core.management import call_command
 
 from leads.dkim_signing import dkim_public_record
 from leads.services import email_deliver
+from tests.leads import dkim_keys
 from tests.leads.factories import enqueue, make_lead
 from tests.wire import raw_headers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.timeout(60)]
 
 
-@pytest.fixture(scope="module")
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+dkim_on, private_key = dkim_keys.dkim_on, dkim_keys.private_key  # the fixtures
 
 
-@pytest.fixture
-def dkim_on(settings, private_key):
-    settings.DKIM_SELECTOR = "site2026"
-    settings.DKIM_DOMAIN = "example.com"
-    settings.DKIM_PRIVATE_KEY = private_key
-    settings.RESULT_FROM_EMAIL = "careers@example.com"
-
-
-@pytest.mark.integration
 def test_smtp_mail_is_signed_and_verifies_against_the_dns_record(
     dkim_on, smtp_server, settings, private_key
 ):
@@ -59,26 +41,3 @@ def test_smtp_mail_is_signed_and_verifies_against_the_dns_record(
     # A changed unsubscribe header breaks the signature.
     tampered = raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"X-Other: x")
     assert not dkim.verify(tampered, dnsfunc=dns)
-
-
-def test_email_dns_prints_spf_dkim_and_dmarc(dkim_on, settings, capsys):
-    settings.EMAIL_ENVELOPE_FROM = "bounces@mail.example.com"
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "leads.dkim_signing.EmailBackend",
-            "OPTIONS": {"host": "smtp.example.net", "port": 587},
-        }
-    }
-    call_command("email_dns")
-    out = capsys.readouterr().out
-    assert 'mail.example.com.\tTXT\t"v=spf1 a:smtp.example.net ~all"' in out
-    assert 'site2026._domainkey.example.com.\tTXT\t"v=DKIM1; k=rsa; p=' in out
-    assert '_dmarc.example.com.\tTXT\t"v=DMARC1; p=none;' in out
-    dkim_line = next(line for line in out.splitlines() if "_domainkey" in line)
-    assert all(len(part) <= 257 for part in dkim_line.split("\t")[2].split('" "'))
-
-
-def test_email_dns_without_dkim_says_so(settings, capsys):
-    settings.DKIM_PRIVATE_KEY = ""
-    call_command("email_dns")
-    assert "DKIM: not set up" in capsys.readouterr().out

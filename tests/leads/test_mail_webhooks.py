@@ -384,3 +384,12 @@ def test_an_address_typed_differently_is_still_suppressed(client):
     ]:
         assert suppressed(typed) is not None, typed
     assert enqueue(lead).status == OutboundEmail.Status.CANCELLED
+
+
+def test_providers_need_no_csrf_token():
+    from django.test import Client
+
+    make_lead(email="dana@example.com")
+    strict = Client(enforce_csrf_checks=True)
+    assert post(strict, "postmark", postmark_bounce("dana@example.com")).status_code == 200
+    assert suppressed("dana@example.com") is not None

@@ -180,3 +180,14 @@ def test_recruiters_may_view_but_not_lift(client, django_user_model):
     )
     row.refresh_from_db()
     assert row.is_active
+
+
+def test_a_suppression_page_shows_the_whole_story_read_only(admin_client, admin_user):
+    row = suppression_add(
+        address="dana@example.com", reason="hard_bounce", source="SES", detail="5.1.1 unknown"
+    )
+    suppression_lift(suppression=row, user=admin_user, reason="Mailbox restored")
+    html = admin_client.get(f"/admin/leads/suppression/{row.pk}/change/").content.decode()
+    for shown in ("dana@example.com", "Hard bounce", "SES", "5.1.1 unknown", "Mailbox restored"):
+        assert shown in html
+    assert 'name="address"' not in html  # nothing to edit: lifting is an action
