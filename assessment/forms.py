@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from email_validator import EmailNotValidError, validate_email
 
+from leads.services import visitor_address_review
+
 _WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # controls, format (bidi overrides), unassigned
 _JOINERS = {"\u200c", "\u200d"}  # format characters that some scripts need in names
@@ -89,6 +91,7 @@ class DetailsForm(forms.Form):
             HTML('<p class="form-text">Fields marked * are required.</p>'),
             "first_name",
             "email",
+            HTML('{% include "leads/email_suggestion.html" %}'),  # "Did you mean ...?"
             "current_role",
             "privacy_acknowledged",
             "follow_up_consent",
@@ -106,13 +109,20 @@ class DetailsForm(forms.Form):
         return single_line(self.cleaned_data["current_role"])
 
     def clean_email(self) -> str:
-        """Syntax only: a DNS lookup would make the form slow and flaky offline."""
+        """Syntax here (no DNS lookup: it would make the form slow and flaky offline); what
+        we can't send to, and likely typos, in leads (docs/email.md)."""
+        chosen = self.data.get("email_choice", "")  # a "Did you mean ...?" button
         try:
             checked = validate_email(
-                self.cleaned_data["email"], check_deliverability=False, allow_smtputf8=False
+                chosen or self.cleaned_data["email"],
+                check_deliverability=False,
+                allow_smtputf8=False,
             )
         except EmailNotValidError as error:
             raise forms.ValidationError(f"Check the email address: {error}") from error
+        self.email_review = visitor_address_review(address=checked.normalized)
+        if problem := self.email_review.problem(kept=bool(chosen)):
+            raise forms.ValidationError(problem)
         return checked.normalized
 
     def consent_wording(self) -> str:

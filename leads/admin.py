@@ -2,7 +2,7 @@
 
 import json
 import logging
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from . import hooks
+from .addresses import ROLE_LOCAL_PARTS
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
-from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
+from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail, Suppression
 from .previews import email_previews
 from .services import (
     email_resend,
@@ -26,6 +27,8 @@ from .services import (
     lead_erase,
     leads_assign,
     leads_set_status,
+    suppression_add,
+    suppression_lift,
 )
 from .staff import lead_workers
 
@@ -210,6 +213,26 @@ def _status_action(status: Lead.Status):
     return admin.action(description=f"Mark the selected leads as “{status.label}”")(action)
 
 
+class AddressKindFilter(admin.SimpleListFilter):
+    """Role addresses (info@, sales@, ...) reach a shared inbox, not the person."""
+
+    title = "address"
+    parameter_name = "address"
+
+    def lookups(self, request, model_admin):
+        return [("role", "Role address (info@, sales@, ...)"), ("personal", "Personal")]
+
+    def queryset(self, request, queryset):
+        roles = Q()
+        for local in ROLE_LOCAL_PARTS:
+            roles |= Q(email__istartswith=f"{local}@")
+        if self.value() == "role":
+            return queryset.filter(roles)
+        if self.value() == "personal":
+            return queryset.exclude(roles)
+        return queryset
+
+
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     list_display = (
@@ -226,6 +249,7 @@ class LeadAdmin(admin.ModelAdmin):
         "status",
         SegmentFilter,
         ConsentFilter,
+        AddressKindFilter,
         ("owner", admin.RelatedOnlyFieldListFilter),
         "created_at",
     )
@@ -494,3 +518,135 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 "only failed emails can be resent.",
                 messages.WARNING,
             )
+
+
+class SuppressionStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", "Suppressed"),
+            ("lifted", "Lifted"),
+            ("counting", "Only temporary bounces so far"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "lifted":
+            return queryset.filter(lifted_at__isnull=False)
+        if self.value() == "counting":
+            return queryset.filter(suppressed_at__isnull=True)
+        return queryset
+
+
+class SuppressionAddForm(forms.ModelForm):
+    class Meta:
+        model = Suppression
+        fields = ("address", "detail")
+        labels = {"detail": "Why"}
+
+    def clean_address(self) -> str:
+        address = self.cleaned_data["address"]
+        if "@" not in address:
+            raise ValidationError("Enter an email address.")
+        return address
+
+    def validate_unique(self) -> None:
+        """A lifted or counting row for the address is reused by suppression_add."""
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Addresses nothing is sent to, and why. Staff lift one with a reason."""
+
+    list_display = (
+        "address",
+        "state_display",
+        "reason",
+        "source",
+        "suppressed_at",
+        "soft_bounces",
+        "lifted_at",
+        "lifted_by",
+    )
+    list_filter = (SuppressionStateFilter, "reason", "source", "suppressed_at")
+    search_fields = ("address",)
+    date_hierarchy = "suppressed_at"
+    list_select_related = ("lifted_by",)
+    actions = ["lift"]
+    fields = (
+        "address",
+        "reason",
+        "source",
+        "detail",
+        "suppressed_at",
+        "soft_bounces",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:  # adding by hand: the address and why; the rest is filled in
+            kwargs["form"] = SuppressionAddForm
+            kwargs["fields"] = ("address", "detail")
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("address", "detail") if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # The record of why must stay true: lifting is an action, not an edit.
+        return self.fields if obj is not None else ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        user = request.user
+        row = suppression_add(
+            address=obj.address,
+            reason=Suppression.Reason.MANUAL,
+            source=f"staff: {user.get_username()}",
+            detail=obj.detail,
+        )
+        obj.pk = row.pk  # the admin's redirect and message need the saved row
+
+    @admin.display(description="state")
+    def state_display(self, obj: Suppression) -> str:
+        if obj.is_active:
+            return "Suppressed"
+        return "Lifted" if obj.lifted_at else "Counting temporary bounces"
+
+    @admin.action(description="Lift the selected suppressions (asks why)", permissions=["change"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[Suppression]):
+        reason = request.POST.get("lift_reason", "").strip()
+        active = Suppression.objects.active().filter(pk__in=queryset.values("pk"))
+        if request.POST.get("confirm") != "yes" or not reason:
+            return TemplateResponse(
+                request,
+                "admin/leads/suppression/lift_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Lift suppression?",
+                    "opts": self.model._meta,
+                    "suppressions": active,
+                    "action_name": "lift",
+                    "error": "Say why they may receive email again."
+                    if request.POST.get("confirm") == "yes"
+                    else "",
+                },
+            )
+        lifted = 0
+        for row in active:
+            suppression_lift(suppression=row, user=cast(Any, request.user), reason=reason)
+            lifted += 1
+        self.message_user(
+            request,
+            f"Lifted {lifted} suppression(s). They can receive email again.",
+            messages.SUCCESS,
+        )
+        return None

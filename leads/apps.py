@@ -6,4 +6,7 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads and email"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system check
+        from . import (
+            checks,  # noqa: F401 - registers the system check
+            receivers,  # noqa: F401 - listens for providers' delivery webhooks
+        )

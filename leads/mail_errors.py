@@ -1,5 +1,6 @@
 """Which sending errors are worth retrying."""
 
+import re
 import smtplib
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -29,3 +30,48 @@ def is_temporary(exc: BaseException) -> bool:
         return False
     # Refused or timed-out connections, DNS hiccups: the server never said no.
     return isinstance(exc, OSError)
+
+
+# RFC 3463: 5.1.1 bad destination mailbox, 5.1.10 null MX (the domain takes no mail).
+_NO_SUCH_MAILBOX = re.compile(
+    r"\b5\.1\.(1|10)\b|no such (user|mailbox)|user unknown|unknown user|does not exist",
+    re.IGNORECASE,
+)
+
+
+def no_such_mailbox(exc: BaseException, *, to: str) -> list[str]:
+    """The addresses a mail server refused for good because the mailbox does not exist."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return [
+            address
+            for address, (code, message) in exc.recipients.items()
+            if 500 <= code < 600 and _NO_SUCH_MAILBOX.search(_text(message))
+        ]
+    if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
+        return [to] if _NO_SUCH_MAILBOX.search(_text(exc.smtp_error)) else []
+    return []
+
+
+def _text(message: bytes | str) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
+def temporary_bounce(*, provider: str, esp_event: object) -> bool:
+    """True for a bounce the provider calls temporary: anymail reports some as "bounced".
+
+    Amazon SES (bounceType Transient or Undetermined), Postmark (SoftBounce), Brevo
+    (soft_bounce) and SendGrid (a "blocked" bounce). Mailgun's are "deferred" already.
+    """
+    if not isinstance(esp_event, dict):
+        return False
+    name = provider.lower()
+    if name == "amazon ses":
+        bounce = esp_event.get("bounce")
+        return isinstance(bounce, dict) and bounce.get("bounceType") != "Permanent"
+    if name == "postmark":
+        return esp_event.get("Type") in {"SoftBounce", "Transient", "DnsError"}
+    if name in {"brevo", "sendinblue"}:
+        return esp_event.get("event") == "soft_bounce"
+    if name == "sendgrid":
+        return esp_event.get("type") == "blocked"
+    return False

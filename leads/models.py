@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .addresses import suppression_key
+
 
 class VisitSource(models.Model):
     """Where a visitor came from: the first touch on a Lead, each run on a Submission.
@@ -282,3 +284,86 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
+
+
+class SuppressionQuerySet(models.QuerySet["Suppression"]):
+    def active(self) -> Self:
+        """Addresses nothing may be sent to: suppressed and not lifted since."""
+        return self.filter(suppressed_at__isnull=False, lifted_at__isnull=True)
+
+    def for_address(self, address: str) -> Self:
+        return self.filter(address=suppression_key(address))
+
+
+class Suppression(models.Model):
+    """An address we must not email, and why. Keyed by the normalised address
+    (leads.addresses.suppression_key), so a different case or Unicode form still matches."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce (the mailbox does not exist)"
+        NO_SUCH_MAILBOX = "no_such_mailbox", "Our mail server was told: no such mailbox"
+        SOFT_BOUNCES = "soft_bounces", "Too many temporary bounces"
+        COMPLAINT = "complaint", "Marked as spam by the reader"
+        PROVIDER_UNSUBSCRIBE = "provider_unsubscribe", "Unsubscribed at the email provider"
+        MANUAL = "manual", "Added by staff"
+
+    address = models.CharField(
+        max_length=254, unique=True, help_text="Normalised: trimmed, NFKC, lower case."
+    )
+    reason = models.CharField(max_length=24, choices=Reason.choices, blank=True)
+    source = models.CharField(
+        max_length=100, blank=True, help_text="Who told us: a provider's webhook, SMTP, staff."
+    )
+    detail = models.TextField(blank=True, help_text="What the provider or mail server said.")
+    suppressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: only temporary bounces counted so far."
+    )
+    soft_bounces = models.PositiveIntegerField(
+        "temporary bounces", default=0, help_text="Since the last delivery or lift."
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lift_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SuppressionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-suppressed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def is_active(self) -> bool:
+        return self.suppressed_at is not None and self.lifted_at is None
+
+
+class MailEvent(models.Model):
+    """A delivery event a provider's webhook reported, kept once: the same event posted
+    twice (providers retry) changes nothing the second time."""
+
+    provider = models.CharField(max_length=50)
+    event_key = models.CharField(max_length=300, help_text="The provider's event id.")
+    event_type = models.CharField(max_length=30)
+    address = models.CharField(max_length=254, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_key"], name="leads_mailevent_provider_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.address}"

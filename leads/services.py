@@ -5,15 +5,20 @@ The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late,
 """
 
 import logging
+import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from disposable_email_domains import blocklist as disposable_blocklist
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -24,9 +29,11 @@ from insights.models import Kind
 from insights.services import event_record
 
 from . import hooks
+from .addresses import AddressReview, address_review, suppression_key
 from .cleaning import clean_ip, clean_line, normalise_email
-from .mail_errors import TemporarySendError, is_temporary
-from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail
+from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
+from .mime import OutboxMessage
+from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
 from .rendering import RenderedEmail, email_render
 from .tokens import unsubscribe_url
 
@@ -179,11 +186,12 @@ def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
         text_body=rendered.text_body,
         send_at=send_at,
         from_email=settings.FOLLOWUP_FROM_EMAIL,
-        # Replies ("yes, let's talk") reach a recruiter, whatever address sends the sequence.
-        headers={"List-Id": _list_id(), "Reply-To": settings.RECRUITING_TEAM_EMAIL},
+        # Reply-To and Feedback-ID are added when it is sent (_identity_headers).
+        headers={"List-Id": _list_id()},
         follow_up_step=step,
     )
-    if email.status == OutboundEmail.Status.CANCELLED and email.sent_at is None:
+    revivable = email.status == OutboundEmail.Status.CANCELLED and email.sent_at is None
+    if revivable and not _suppression_refusal(email.to_email):
         # They unsubscribed, then asked and confirmed again: the unsent step starts over.
         revived = OutboundEmail.objects.filter(
             pk=email.pk, status=OutboundEmail.Status.CANCELLED
@@ -220,6 +228,9 @@ def follow_up_step_delete(*, steps: QuerySet[FollowUpStep]) -> int:
 def _list_id() -> str:
     """RFC 2919: lets mail clients group, filter and offer to unsubscribe from the sequence."""
     name = clean_line(f"{settings.FIRM_NAME} career follow-ups", max_length=100)
+    # ASCII, so it is written as it is (leads/mime.py): accents dropped, quotes kept out.
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = " ".join(name.replace('"', "").replace("<", "").replace(">", "").split())
     return f"{name} <follow-ups.{_message_id_domain()}>"
 
 
@@ -336,12 +347,16 @@ def email_enqueue(
         status = OutboundEmail.Status.CANCELLED
         last_error = "Not sent: the lead has not agreed to follow-ups, or has unsubscribed."
     to_team = kind == OutboundEmail.Kind.NOTIFICATION
+    to_email = settings.RECRUITING_TEAM_EMAIL if to_team else lead.email
+    suppressed = _suppression_refusal(to_email)
+    if suppressed:  # transactional mail too: a suppressed address gets nothing at all
+        status, last_error = OutboundEmail.Status.CANCELLED, suppressed
     fields = {
         "kind": kind,
         "subject": clean_line(subject, max_length=300),
         "html_body": html_body,
         "text_body": text_body,
-        "to_email": settings.RECRUITING_TEAM_EMAIL if to_team else lead.email,
+        "to_email": to_email,
         "from_email": from_email or _default_from(kind),
         "headers": _clean_headers(headers or {}),
         "send_at": send_at,
@@ -410,8 +425,8 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     )
     if not claimed:
         return None
-    email = OutboundEmail.objects.select_related("lead", "follow_up_step").get(pk=email_id)
-    refusal = _follow_up_refusal(email)
+    email = OutboundEmail.objects.select_related("lead__owner", "follow_up_step").get(pk=email_id)
+    refusal = _suppression_refusal(email.to_email) or _follow_up_refusal(email)
     if refusal:
         _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
         return email
@@ -482,6 +497,235 @@ def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     return sum(email_dispatch(email_id=email_id) for email_id in ids)
 
 
+# Suppression -----------------------------------------------------------------------------
+#
+# An address is suppressed under suppression_key(): NFKC, trimmed, lower case. Nothing is
+# queued or sent to an active suppression, transactional mail included.
+
+
+def suppression_add(*, address: str, reason: str, source: str, detail: str = "") -> Suppression:
+    """Stop all mail to the address and cancel what is still waiting for it.
+
+    An address already suppressed keeps its first reason: running it twice changes nothing.
+    """
+    key = suppression_key(address)
+    if "@" not in key:
+        raise ValueError(f"Not an email address: {address!r}")
+    reason = Suppression.Reason(reason)
+    now = timezone.now()
+    with transaction.atomic():
+        row = _suppression_row(key)
+        if row.is_active:
+            return row
+        row.reason = reason
+        row.source = clean_line(source, max_length=100)
+        row.detail = str(detail)[:2000]
+        row.suppressed_at = now
+        row.lifted_at, row.lifted_by, row.lift_reason = None, None, ""
+        row.save()
+        OutboundEmail.objects.filter(
+            to_email__iexact=key, status=OutboundEmail.Status.QUEUED
+        ).update(status=OutboundEmail.Status.CANCELLED, last_error=_suppressed_message(row))
+    logger.warning("Suppression %s added: %s, from %s", row.pk, reason.value, row.source)
+    return row
+
+
+def suppression_soft_bounce(*, address: str, source: str, detail: str = "") -> Suppression:
+    """Count a temporary bounce; SUPPRESS_AFTER_SOFT_BOUNCES in a row suppress the address."""
+    key = suppression_key(address)
+    with transaction.atomic():
+        row = _suppression_row(key)
+        if row.is_active:
+            return row
+        Suppression.objects.filter(pk=row.pk).update(soft_bounces=F("soft_bounces") + 1)
+        row.refresh_from_db()
+        if row.soft_bounces >= settings.SUPPRESS_AFTER_SOFT_BOUNCES:
+            return suppression_add(
+                address=key,
+                reason=Suppression.Reason.SOFT_BOUNCES,
+                source=source,
+                detail=f"{row.soft_bounces} temporary bounces in a row. Last: {detail}",
+            )
+    return row
+
+
+def suppression_delivered(*, address: str) -> None:
+    """A delivery ends a run of temporary bounces."""
+    Suppression.objects.for_address(address).filter(soft_bounces__gt=0).exclude(
+        suppressed_at__isnull=False, lifted_at__isnull=True
+    ).update(soft_bounces=0, updated_at=timezone.now())
+
+
+def suppression_lift(
+    *, suppression: Suppression, user: AbstractBaseUser | None, reason: str
+) -> Suppression:
+    """Staff: allow mail to the address again, saying why (kept on the row)."""
+    reason = str(reason).strip()
+    if not reason:
+        raise ValidationError("Say why the address may receive email again.", code="required")
+    lifted = (
+        Suppression.objects.active()
+        .filter(pk=suppression.pk)
+        .update(
+            lifted_at=timezone.now(),
+            lifted_by=user,
+            lift_reason=reason[:2000],
+            soft_bounces=0,
+            updated_at=timezone.now(),
+        )
+    )
+    if not lifted:
+        raise ValueError("Only an active suppression can be lifted.")
+    suppression.refresh_from_db()
+    logger.info("Suppression %s lifted", suppression.pk)
+    return suppression
+
+
+SUPPRESSED_ADDRESS_MESSAGE = (
+    "We can't send email to this address: earlier emails to it were returned or refused. "
+    "Check it for a typo, or use another address."
+)
+
+
+def visitor_address_review(*, address: str) -> AddressReview:
+    """The quiz form's check of a visitor's address (syntax already checked): what we can't
+    send to, a likely typo, a role address, or one on the suppression list."""
+    review = address_review(
+        address, own_domains=own_mail_domains(), disposable_domains=disposable_blocklist
+    )
+    if not review.refusal and Suppression.objects.active().for_address(address).exists():
+        return replace(review, refusal=SUPPRESSED_ADDRESS_MESSAGE)
+    return review
+
+
+def own_mail_domains() -> set[str]:
+    """The site's own domains: its host and every sender or team address's domain."""
+    addresses = [
+        settings.DEFAULT_FROM_EMAIL,
+        settings.RESULT_FROM_EMAIL,
+        settings.FOLLOWUP_FROM_EMAIL,
+        settings.RECRUITING_TEAM_EMAIL,
+        settings.EMAIL_ENVELOPE_FROM,
+    ]
+    domains = {parseaddr(address)[1].rpartition("@")[2].lower() for address in addresses}
+    return (domains | {_message_id_domain()}) - {"", "localhost"}
+
+
+def _suppression_row(key: str) -> Suppression:
+    """The row for a normalised address, created if needed, locked for this transaction."""
+    try:
+        with transaction.atomic():  # a savepoint: two webhooks may race to create it
+            row, _ = Suppression.objects.select_for_update().get_or_create(address=key)
+    except IntegrityError:
+        row = Suppression.objects.select_for_update().get(address=key)
+    return row
+
+
+def _suppressed_message(row: Suppression) -> str:
+    when = timezone.localtime(row.suppressed_at).date() if row.suppressed_at else ""
+    return (
+        f"Not sent: the address is on the suppression list ({row.get_reason_display()}, "
+        f"{when}). Staff can lift it under Leads and email → Suppressed addresses."
+    )
+
+
+def _suppression_refusal(address: str) -> str:
+    """Why nothing may go to this address, or "" when it may."""
+    row = Suppression.objects.active().for_address(address).first()
+    return _suppressed_message(row) if row else ""
+
+
+# What a provider's webhook reported (anymail's normalised event types) -> what we do.
+_HARD = "hard"
+_SOFT = "soft"
+_EVENT_ACTIONS: dict[str, str] = {
+    "bounced": _HARD,
+    "complained": Suppression.Reason.COMPLAINT,
+    "unsubscribed": Suppression.Reason.PROVIDER_UNSUBSCRIBE,
+    "deferred": _SOFT,
+    "delivered": "delivered",
+}
+# A provider refusing to send ("rejected") says why; only some reasons are about the address.
+_REJECT_ACTIONS: dict[str, str] = {
+    "bounced": _HARD,
+    "invalid": _HARD,
+    "spam": Suppression.Reason.COMPLAINT,
+    "unsubscribed": Suppression.Reason.PROVIDER_UNSUBSCRIBE,
+}
+
+
+def mail_event_handle(
+    *,
+    provider: str,
+    event_id: str | None,
+    event_type: str,
+    recipient: str | None,
+    reject_reason: str | None = None,
+    description: str = "",
+    message_id: str | None = None,
+    timestamp: datetime | None = None,
+    esp_event: object = None,
+) -> str:
+    """Act on one delivery event from a provider's webhook; returns what was done.
+
+    Each event is recorded once (by its id), so a provider's retry changes nothing.
+    Events for addresses we never wrote to are logged and ignored.
+    """
+    address = suppression_key(recipient or "")
+    if event_type == "rejected":
+        action = _REJECT_ACTIONS.get(reject_reason or "", "")
+    else:
+        action = _EVENT_ACTIONS.get(event_type, "")
+    if action == _HARD and temporary_bounce(provider=provider, esp_event=esp_event):
+        action = _SOFT
+    if "@" not in address:
+        if action:  # a bounce or complaint that names nobody: the payload is broken
+            raise ValueError(f"{provider} {event_type} event without a recipient")
+        return "nothing to do"
+    # One notification can name several recipients (Amazon SES): the address is part of it.
+    parts = (event_id,) if event_id else (message_id, timestamp)
+    key = ":".join(str(part) for part in (*parts, event_type, address) if part)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                event = MailEvent.objects.create(
+                    provider=clean_line(provider, max_length=50),
+                    event_key=key[:300],
+                    event_type=clean_line(event_type, max_length=30),
+                    address=address[:254],
+                )
+        except IntegrityError:
+            logger.info("Mail event %s from %s seen before: ignored", key, provider)
+            return "duplicate"
+        outcome = _mail_event_apply(
+            action=action, address=address, provider=provider, detail=description
+        )
+        MailEvent.objects.filter(pk=event.pk).update(outcome=outcome)
+    return outcome
+
+
+def _mail_event_apply(*, action: str, address: str, provider: str, detail: str) -> str:
+    if not action:
+        return "nothing to do"
+    known = (
+        Lead.objects.filter(email__iexact=address).exists()
+        or OutboundEmail.objects.filter(to_email__iexact=address).exists()
+    )
+    if not known:
+        logger.warning("Mail event from %s for an address we never wrote to: ignored", provider)
+        return "unknown address"
+    source = f"{provider} webhook"
+    if action == "delivered":
+        suppression_delivered(address=address)
+        return "delivered"
+    if action == _SOFT:
+        row = suppression_soft_bounce(address=address, source=source, detail=detail)
+        return "suppressed" if row.is_active else f"temporary bounce {row.soft_bounces}"
+    reason = Suppression.Reason.HARD_BOUNCE if action == _HARD else action
+    suppression_add(address=address, reason=reason, source=source, detail=detail)
+    return "suppressed"
+
+
 # Helpers ---------------------------------------------------------------------------------
 
 
@@ -544,16 +788,22 @@ def _follow_up_refresh(email: OutboundEmail) -> None:
     )
 
 
-def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    headers = {**email.headers, "Message-ID": email.message_id}
+def _build_message(email: OutboundEmail) -> OutboxMessage:
+    headers = {**email.headers, **_identity_headers(email), "Message-ID": email.message_id}
     if email.kind in _TO_LEAD:
         # RFC 8058 one-click unsubscribe, which Gmail and Yahoo require of bulk senders.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(email.lead_id)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    from_header = from_with_name(email.from_email)
+    envelope_from = settings.EMAIL_ENVELOPE_FROM
+    if envelope_from:
+        # Django (and anymail) send a From header given here, and use from_email as the
+        # envelope sender (MAIL FROM, which becomes Return-Path): bounces go there.
+        headers["From"] = from_header
+    message = OutboxMessage(
         subject=email.subject,
         body=email.text_body,
-        from_email=email.from_email,
+        from_email=envelope_from or from_header,
         to=[email.to_email],
         headers=headers,
     )
@@ -561,8 +811,51 @@ def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def from_with_name(address: str) -> str:
+    """The sender with the firm's display name, unless the address already has one."""
+    name, addr_spec = parseaddr(address)
+    if name or not addr_spec:
+        return address
+    display_name = clean_line(settings.EMAIL_FROM_NAME or settings.FIRM_NAME, max_length=100)
+    return str(Address(display_name=display_name, addr_spec=addr_spec))
+
+
+def _identity_headers(email: OutboundEmail) -> dict[str, str]:
+    """Headers that depend on who the message is for, worked out when it is sent."""
+    if email.kind == OutboundEmail.Kind.NOTIFICATION:
+        # RFC 3834: no out-of-office replies to the robot; answering reaches the person.
+        headers = {"Auto-Submitted": "auto-generated"}
+        if email.lead.erased_at is None:
+            headers["Reply-To"] = email.lead.email
+        return headers
+    if email.kind == OutboundEmail.Kind.FOLLOW_UP:
+        owner = email.lead.owner
+        owner_email = getattr(owner, "email", "") if owner is not None else ""
+        return {
+            # "Yes, let's talk" reaches their recruiter, else the team.
+            "Reply-To": owner_email or settings.RECRUITING_TEAM_EMAIL,
+            "Feedback-ID": _feedback_id(email),
+        }
+    return {}
+
+
+def _feedback_id(email: OutboundEmail) -> str:
+    """Gmail's Feedback-ID, campaign:kind:sender-id, so its Postmaster Tools can say which
+    follow-up step draws complaints. No field is unique per message."""
+    sender = settings.EMAIL_FEEDBACK_SENDER_ID or _message_id_domain()
+    parts = [email.dedupe_key, str(email.kind), sender]
+    return ":".join("".join(part.replace(":", "-").split()) for part in parts)
+
+
 def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    for address in no_such_mailbox(exc, to=email.to_email):
+        suppression_add(
+            address=address,
+            reason=Suppression.Reason.NO_SUCH_MAILBOX,
+            source="our mail server (SMTP)",
+            detail=error,
+        )
     email.refresh_from_db(fields=["attempts"])
     if is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         # Back to the queue; claimed_at stays, so the sweeper leaves it to the retry

@@ -23,6 +23,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "Recruiters": {
         "leads.lead": ("view", "change"),
         "leads.outboundemail": ("view", "change"),  # change: resend a failed email
+        "leads.suppression": ("view",),  # why an address gets no mail; lifting needs change
         "assessment.submission": ("view",),
         "assessment.answer": ("view",),
         "assessment.download": ("view",),

@@ -9,6 +9,7 @@ or as JSON in ANYMAIL (see settings.py).
 import environ
 
 DEFAULT_TIMEOUT_SECONDS = 10
+SMTP_BACKEND = "leads.dkim_signing.EmailBackend"
 
 _OPTION_NAMES = {
     "EMAIL_HOST": "host",
@@ -32,6 +33,8 @@ def mailer_from_url(url: str, backend_override: str = "") -> dict:
         for key, value in parsed.items()
         if key in _OPTION_NAMES and value not in ("", None)
     }
+    if backend == "django.core.mail.backends.smtp.EmailBackend":
+        backend = SMTP_BACKEND  # Django's, plus DKIM signing when DKIM_* is set
     if backend.endswith("smtp.EmailBackend"):
         options.setdefault("timeout", DEFAULT_TIMEOUT_SECONDS)
     return {"BACKEND": backend, "OPTIONS": options}

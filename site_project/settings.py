@@ -234,6 +234,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESULT_FROM_EMAIL: str = env.str("RESULT_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
 FOLLOWUP_FROM_EMAIL: str = env.str("FOLLOWUP_FROM_EMAIL", default=RESULT_FROM_EMAIL)
 RECRUITING_TEAM_EMAIL: str = env.str("RECRUITING_TEAM_EMAIL", default="recruiting@example.com")
+# The display name on From (empty: FIRM_NAME); the envelope sender (Return-Path) that
+# receives bounces (empty: the From address); the sender id in follow-ups' Feedback-ID
+# (empty: from SITE_URL's host). See docs/email.md.
+EMAIL_FROM_NAME: str = env.str("EMAIL_FROM_NAME", default="")
+EMAIL_ENVELOPE_FROM: str = env.str("EMAIL_ENVELOPE_FROM", default="")
+EMAIL_FEEDBACK_SENDER_ID: str = env.str("EMAIL_FEEDBACK_SENDER_ID", default="")
+# Temporary bounces in a row (no delivery between) before an address is suppressed.
+SUPPRESS_AFTER_SOFT_BOUNCES: int = env.int("SUPPRESS_AFTER_SOFT_BOUNCES", default=3)
+# DKIM for mail sent over SMTP (EMAIL_URL): all three set turns signing on. The key is the
+# PEM text (line breaks may be written as \n). docs/email.md#dkim-spf-and-dmarc
+DKIM_SELECTOR: str = env.str("DKIM_SELECTOR", default="")
+DKIM_DOMAIN: str = env.str("DKIM_DOMAIN", default="")
+DKIM_PRIVATE_KEY: str = env.str("DKIM_PRIVATE_KEY", default="", multiline=True)
 
 # The email outbox (leads app): how hard to try, and when a claimed row counts as stuck.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

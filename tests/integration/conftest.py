@@ -31,15 +31,19 @@ class RecordingHandler:
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        # What was on the wire, unparsed: a parsed header hides encoded-words and folding.
+        self.raw: list[bytes] = []
+        self.mail_from: list[str] = []  # each message's envelope sender (MAIL FROM)
         self.temporary_failures = 0
         self.refuse_recipients = False
+        self.refusal = "550 5.1.1 No such user here"  # the answer when refusing recipients
         self.delay = 0.0  # seconds to hold each message before accepting it (a slow server)
         self._lock = threading.Lock()
         self.arrived = threading.Condition(self._lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_recipients:
-            return "550 5.1.1 No such user here"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -52,6 +56,8 @@ class RecordingHandler:
                 return "421 4.3.2 Service not available, try again later"
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(message)
+            self.raw.append(bytes(envelope.content))
+            self.mail_from.append(envelope.mail_from)
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 

@@ -63,6 +63,9 @@ def test_421_twice_then_accepted_delivers_exactly_once(broker, smtp_server):
 
 def test_550_fails_the_row_and_a_resend_delivers(broker, smtp_server):
     smtp_server.refuse_recipients = True
+    # A policy refusal the firm can fix; "no such mailbox" would suppress the address
+    # (tests/integration/test_no_such_mailbox.py).
+    smtp_server.refusal = "550 5.7.1 Relaying denied"
     with running_worker():
         email = enqueue(make_lead())
         assert wait_until(lambda: status_of(email) == OutboundEmail.Status.FAILED)

@@ -34,7 +34,7 @@ def test_enqueue_sends_on_commit_with_both_parts_and_unsubscribe_headers(
     assert email.sent_at is not None
     [message] = mail.outbox
     assert message.to == ["ana@example.com"]
-    assert message.from_email == settings.RESULT_FROM_EMAIL
+    assert message.from_email == f"{settings.FIRM_NAME} <{settings.RESULT_FROM_EMAIL}>"
     assert message.body == "Your result"
     assert message.alternatives[0].content == "<p>Your <b>result</b></p>"
     sent = message.message()

@@ -83,3 +83,46 @@ def test_a_provider_that_cannot_be_reached_is_retried():
     from leads.mail_errors import is_temporary
 
     assert is_temporary(AnymailRequestsAPIError("connection refused")) is True
+
+
+@pytest.mark.django_db
+def test_amazon_ses_gets_the_same_plain_headers_in_its_raw_mime(settings, monkeypatch):
+    """SES v2 sends the raw MIME anymail builds: capture it instead of calling AWS."""
+    from tests.wire import assert_plain, raw_headers
+
+    sent: list[dict] = []
+
+    class FakeClient:
+        def send_email(self, **params):
+            sent.append(params)
+            return {"MessageId": "ses-1"}
+
+        def close(self):
+            pass
+
+    class FakeSession:
+        def __init__(self, **kwargs):
+            pass
+
+        def client(self, *args, **kwargs):
+            return FakeClient()
+
+    monkeypatch.setattr("anymail.backends.amazon_ses.boto3.session.Session", FakeSession)
+    settings.MAILERS = {"default": {"BACKEND": "anymail.backends.amazon_ses.EmailBackend"}}
+    settings.ANYMAIL = {}
+    settings.SITE_URL = "https://careers.solar-talent-partners-recruiting.example.com"
+    settings.EMAIL_ENVELOPE_FROM = "bounces@mail.example.com"
+    lead = make_lead(email="ana@example.com")
+    email = enqueue(lead)
+    email_deliver(email_id=email.pk)
+    assert OutboundEmail.objects.get(pk=email.pk).status == "sent"
+    [params] = sent
+    headers = raw_headers(params["Content"]["Raw"]["Data"])
+    from leads.tokens import unsubscribe_url
+
+    assert headers["list-unsubscribe"] == [f"List-Unsubscribe: <{unsubscribe_url(lead.pk)}>"]
+    assert headers["list-unsubscribe-post"] == ["List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
+    for lines in headers.values():
+        assert_plain(lines)
+    # SES v2 has no envelope sender; anymail sends bounce feedback there instead.
+    assert params["FeedbackForwardingEmailAddress"] == "bounces@mail.example.com"
