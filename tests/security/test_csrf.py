@@ -1,11 +1,12 @@
-"""CSRF is enforced on every form, except the one-click unsubscribe that mail providers POST."""
+"""CSRF is enforced on every form, except what mail providers POST: the one-click unsubscribe
+and the mail-event webhooks, which a shared secret guards instead."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leads.tokens import confirm_url, unsubscribe_url
 from tests.leads.factories import make_reachable_lead
@@ -24,9 +25,16 @@ def all_views(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}", pattern.callback
 
 
-def test_only_the_one_click_unsubscribe_skips_csrf():
+def test_only_the_one_click_unsubscribe_and_the_guarded_mail_webhooks_skip_csrf(client, settings):
     exempt = {name for name, view in all_views() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"leads:unsubscribe"}
+    webhooks = {name for name in exempt if name.startswith("anymail:")}
+    assert exempt - webhooks == {"leads:unsubscribe"}
+    assert webhooks and all(name.endswith("_tracking_webhook") for name in webhooks)
+    # Each one refuses a post without the provider's credentials, whatever it carries.
+    settings.ANYMAIL = settings.ANYMAIL | {"WEBHOOK_SECRET": "user:a-long-webhook-secret"}
+    for name in sorted(webhooks):
+        response = client.post(reverse(name), b"{}", content_type="application/json")
+        assert response.status_code in {400, 401, 403, 503}, (name, response.status_code)
 
 
 @pytest.fixture
