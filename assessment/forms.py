@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -41,23 +41,17 @@ class DetailsForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
-        help_text="We send your result and the whitepaper here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     current_role = forms.CharField(
         label="Current role (optional)",
         max_length=120,
         required=False,
-        help_text="For example: regional sales manager, project engineer.",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     privacy_acknowledged = forms.BooleanField(
-        label="I have read how my details will be used.",
-        help_text=(
-            "We use your name and email to send your result and the whitepaper, and keep them "
-            "with your answers so one of our recruiters can follow up if you ask. We never sell "
-            "them, and we delete them whenever you ask us to."
-        ),
+        label="I have read how you use my details",
+        help_text="We use them to send your result, never sell them, and delete them on request.",
         error_messages={"required": "Tick this box to confirm you have read how we use them."},
     )
     follow_up_consent = forms.BooleanField(
@@ -86,7 +80,6 @@ class DetailsForm(forms.Form):
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
         self.helper.layout = Layout(
-            HTML('<p class="form-text">Fields marked * are required.</p>'),
             "first_name",
             "email",
             "current_role",

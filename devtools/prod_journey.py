@@ -106,7 +106,7 @@ def send_details(visitor: Visitor, address: str, started: float) -> None:
     page.get_by_label("First name").fill("Ana")
     page.get_by_label("Email address").fill(address)
     page.get_by_label("Current role (optional)").fill("Project engineer")
-    page.get_by_label("I have read how my details will be used.").check()
+    page.get_by_label("I have read how you use my details").check()
     page.get_by_label(re.compile("also send me a few follow-up emails")).check()
     # QUIZ_MIN_SECONDS stays at its production value; a person is never this quick anyway.
     time.sleep(max(0.0, started + QUIZ_MIN_SECONDS + 1 - time.monotonic()))
