@@ -71,13 +71,13 @@ def test_sending_the_form_stores_everything_and_shows_the_result(finished, quiz)
     assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION).count() == 1
 
     html = finished.get(result_url(quiz)).content.decode()
-    assert "<h1>Your result: Between the two</h1>" in html
+    assert '<h1 class="result-headline">Your result: Between the two</h1>' in html
     assert "<strong>12</strong> out of 20" in html
     assert '<meter class="result-meter" min="4" max="20" value="12"' in html
-    assert "(your result)" in html
-    assert "Your strongest sign" in html and "Next step:" in html
+    assert "(your result)" in html  # in "How the score works"
+    assert "Your strongest sign" in html and "most useful next step" in html
     assert re.search(r'href="/assessment/[\w-]+/download/[^"]+:[^"]+/"', html)
-    assert "emailed your result and the download link to <strong>sam@example.com</strong>" in html
+    assert "Also emailed to <strong>sam@example.com</strong>" in html
 
 
 @pytest.mark.parametrize(

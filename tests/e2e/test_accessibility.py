@@ -33,9 +33,10 @@ def describe(violations: list[dict]) -> str:
         ("/", 200),
         ("/articles/", 200),
         ("/articles/are-you-career-or-job-focused/", 200),
+        ("/contact/", 200),
         ("/no-such-page/", 404),
     ],
-    ids=["home", "article-list", "article", "not-found"],
+    ids=["home", "article-list", "article", "contact", "not-found"],
 )
 def test_page_has_no_serious_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, path, status

@@ -23,7 +23,14 @@ def record_violations(page: Page) -> list[str]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/articles/", "/articles/are-you-career-or-job-focused/", "/privacy/", "/nope/"],
+    [
+        "/",
+        "/articles/",
+        "/articles/are-you-career-or-job-focused/",
+        "/privacy/",
+        "/contact/",
+        "/nope/",
+    ],
 )
 def test_public_pages_load_without_a_policy_violation(live_server, seed_article, page, path):
     violations = record_violations(page)
