@@ -1,4 +1,6 @@
-"""axe-core finds no serious or critical accessibility problems on the public pages."""
+"""axe-core finds no accessibility violation, of any impact, on the public pages."""
+
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -6,7 +8,8 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING_IMPACTS = {"serious", "critical"}
+# Every impact: minor and moderate problems are real problems for someone too.
+BLOCKING_IMPACTS = {"minor", "moderate", "serious", "critical"}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def describe(violations: list[dict]) -> str:
     ],
     ids=["home", "article-list", "article", "contact", "not-found"],
 )
-def test_page_has_no_serious_accessibility_violations(
+def test_page_has_no_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, path, status
 ):
     response = page.goto(live_server.url + path)
@@ -49,7 +52,7 @@ def test_page_has_no_serious_accessibility_violations(
     assert not blocking, f"axe found problems on {path}:\n{describe(blocking)}"
 
 
-def test_the_assessment_pages_have_no_serious_accessibility_violations(
+def test_the_assessment_pages_have_no_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, settings
 ):
     """The intro, a question (also with its error), the details form (also with errors),
@@ -71,9 +74,9 @@ def test_the_assessment_pages_have_no_serious_accessibility_violations(
     check("question")
     page.get_by_role("button", name="Next").click()  # no answer chosen
     check("question with an error")
-    for _ in range(10):
-        page.get_by_label("Agree", exact=True).check()
-        page.locator(".quiz-nav button[type=submit]").click()
+    for number in range(1, 11):  # with JavaScript, a tap on an answer moves on
+        page.get_by_text("Agree", exact=True).click()
+        page.wait_for_url(re.compile(rf"/q/{number + 1}/$" if number < 10 else r"/details/$"))
     page.get_by_role("button", name="Send me my result").click()  # empty form
     check("details form with errors")
     page.get_by_label("First name").fill("Ana")
