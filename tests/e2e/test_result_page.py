@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import PHONE
+from .test_quiz_flow import assert_ring
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +71,10 @@ def test_a_phone_sees_the_result_at_a_glance(live_server, seed_article, page, se
     # The chart, the strongest sign and the two next steps end within two screens.
     assert bottom(page, ".result-steps") <= 2 * SCREEN
     expect(page.locator(".result-chart-svg .chart-bar")).to_have_count(8)
+    # Every control on the page shows the focus ring (as on the quiz's steps).
+    for selector in (".result-download .btn", ".next-step .btn", "summary"):
+        page.locator(".result-headline").click()
+        assert_ring(page, selector)
     # The reader came from the seed article: it isn't suggested again.
     expect(page.locator(".read-next a", has_text="Are you Career or Job Focused?")).to_have_count(0)
     page.get_by_role("link", name="Talk to a recruiter, confidentially").click()
