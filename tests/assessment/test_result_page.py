@@ -111,3 +111,26 @@ def test_the_contact_page_shows_the_firms_details_from_settings(client, settings
     assert "<h1>Talk to a recruiter, confidentially</h1>" in html
     assert 'href="tel:+13035550100"' in html and 'href="mailto:talk@solar.example"' in html
     assert html.count("1 Sunny Way, Denver, CO 80202, USA") == 2  # the page and the footer
+
+
+def test_the_band_wording_migration_changes_only_the_shipped_text():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from assessment.models import ResultBand
+    from tests.factories import make_assessment
+
+    migration = import_module("assessment.migrations.0005_warmer_band_wording")
+    assessment = make_assessment()
+    (old, new) = migration.JOB_SUMMARY
+    shipped = ResultBand.objects.create(
+        assessment=assessment, min_score=0, max_score=1, title="a", summary=old, advice="x"
+    )
+    edited = ResultBand.objects.create(
+        assessment=assessment, min_score=2, max_score=3, title="b", summary="Ours.", advice="y"
+    )
+    migration.forwards(apps, None)
+    shipped.refresh_from_db()
+    edited.refresh_from_db()
+    assert (shipped.summary, edited.summary) == (new, "Ours.")
