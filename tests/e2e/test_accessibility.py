@@ -77,6 +77,7 @@ def test_the_assessment_pages_have_no_accessibility_violations(
     check("question")
     page.get_by_role("button", name="Next").click()  # no answer chosen
     check("question with an error")
+    page.wait_for_load_state()  # the question's script runs before the first tap
     for number in range(1, 11):  # with JavaScript, a tap on an answer moves on
         page.get_by_text("Agree", exact=True).click()
         page.wait_for_url(re.compile(rf"/q/{number + 1}/$" if number < 10 else r"/details/$"))

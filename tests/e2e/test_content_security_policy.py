@@ -50,6 +50,7 @@ def test_the_whole_quiz_runs_without_a_policy_violation(live_server, seed_articl
     page.goto(live_server.url + QUIZ)
     page.get_by_role("button", name="Start the assessment").click()
     page.get_by_role("button", name="Next").click()  # the error state too
+    page.wait_for_load_state()  # the question's script runs before the first tap
     for number in range(1, 11):  # with JavaScript, a tap on an answer moves on
         page.get_by_text("Agree", exact=True).click()
         page.wait_for_url(re.compile(rf"/q/{number + 1}/$" if number < 10 else r"/details/$"))

@@ -20,7 +20,8 @@ SIZES = {"phone": PHONE, "desktop": WIDE}
 
 
 def at_question(page: Page, number: int) -> None:
-    expect(page).to_have_url(re.compile(rf"/q/{number}/$"))
+    """On question `number`, with its script running (a tap before then just selects)."""
+    page.wait_for_url(re.compile(rf"/q/{number}/$"))  # and its load event: quiz.js ran
     expect(page.locator("#quiz-progress-label")).to_have_text(f"Question {number} of {QUESTIONS}")
 
 

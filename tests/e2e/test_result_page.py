@@ -41,7 +41,7 @@ def to_the_result(page: Page, url: str) -> list[str]:
     cta.click()
     page.get_by_role("button", name="Start the assessment").click()
     for number in range(1, QUESTIONS + 1):
-        expect(page).to_have_url(re.compile(rf"/q/{number}/$"))
+        page.wait_for_url(re.compile(rf"/q/{number}/$"))  # and its load event: quiz.js ran
         page.get_by_text("Agree", exact=True).click()
         page.clock.run_for(400)
     expect(page.get_by_role("heading", level=1)).to_contain_text("where should we send")
