@@ -1,7 +1,8 @@
 """What to say about each sign on the result page and in the result email.
 
 Pure data and functions, no ORM: the copy is written here, not in the admin, because it
-explains the eight signs of the article itself, which staff don't edit.
+explains the eight signs of the article itself, which staff don't edit (the bands' wording
+is in the admin). Changing it is a code change: docs/features.md says where.
 """
 
 from __future__ import annotations
@@ -50,8 +51,60 @@ NEXT_STEPS: dict[str, str] = {
     ),
 }
 
+# Each sign named the way the score points: towards career focus. The article's own names
+# for the four job-focused signs ("Generally satisfied in the role") describe the opposite
+# end, so as a score they read as a put-down; these read as something to grow.
+SIGN_NAMES: dict[str, str] = {
+    Trait.LONG_TERM_VISION: "A long-term vision",
+    Trait.PATH_OUTLINE: "An outline of the path",
+    Trait.SKILLS_PLAN: "A plan for your skills",
+    Trait.WILLING_TO_MOVE: "Open to the right move",
+    Trait.COMFORTABLE: "Looks beyond the paycheck",
+    Trait.NEEDS_BIG_CHANGE: "Open to change before it's forced",
+    Trait.SATISFIED: "Makes satisfaction lead somewhere",
+    Trait.FEARS_NEW_ROLE: "Confident about a new role",
+}
+
+# What a sign says about the visitor when it is their strongest: specific, and true.
+STRENGTHS: dict[str, str] = {
+    Trait.LONG_TERM_VISION: (
+        "You know where you want to be in five to ten years. That makes every choice in "
+        "between easier: you can tell a step forward from a detour."
+    ),
+    Trait.PATH_OUTLINE: (
+        "You can see the roles between today and your goal. A path with steps is what turns "
+        "an ambition into a plan a hiring manager believes."
+    ),
+    Trait.SKILLS_PLAN: (
+        "You know which skills your next role asks for and how to build them. That is what "
+        "lets you show experience before the job title says so."
+    ),
+    Trait.WILLING_TO_MOVE: (
+        "You would move for the right opportunity. In a fast-growing industry like solar, "
+        "that openness is often what puts people in the best roles first."
+    ),
+    Trait.COMFORTABLE: (
+        "A steady paycheck doesn't stop you thinking ahead. You give time to your career, "
+        "not only to your job."
+    ),
+    Trait.NEEDS_BIG_CHANGE: (
+        "You don't wait for a crisis to look around. Knowing your options while things are "
+        "good means you choose your next move instead of having it chosen for you."
+    ),
+    Trait.SATISFIED: (
+        "Being content hasn't made you stand still. You check that your role keeps building "
+        "the experience your next step needs."
+    ),
+    Trait.FEARS_NEW_ROLE: (
+        "A new role doesn't worry you much. You know how to find out what it is really like, "
+        "and that lets you say yes to the right one."
+    ),
+}
+
 # Roughly the middle of a sign's range: below it, a sign pulls towards job focus.
 WEAK_BELOW = 0.5
+# Where a sign counts as a strength, in words for the chart and its table.
+STRONG_FROM = 0.75
 
 
 @dataclass(frozen=True)
@@ -69,6 +122,29 @@ class TraitView:
     def percent(self) -> int:
         span = self.highest - self.lowest
         return 100 if span <= 0 else round(100 * (self.points - self.lowest) / span)
+
+    @property
+    def name(self) -> str:
+        """The sign named towards career focus, for the result page."""
+        return SIGN_NAMES.get(self.trait, self.label)
+
+    @property
+    def level(self) -> str:
+        """Where the visitor is on this sign, in words that never put them down."""
+        if self.percent >= STRONG_FROM * 100:
+            return "A strength"
+        if self.percent >= WEAK_BELOW * 100:
+            return "Growing"
+        return "Room to grow"
+
+    @property
+    def strength(self) -> str:
+        return STRENGTHS.get(self.trait, "")
+
+
+def all_traits(trait_scores: Mapping[str, Mapping]) -> list[TraitView]:
+    """Every sign, in the order it was asked, for the chart."""
+    return [_view(trait, score) for trait, score in trait_scores.items()]
 
 
 def _view(trait: str, score: Mapping) -> TraitView:

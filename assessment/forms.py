@@ -32,35 +32,49 @@ def single_line(value: str) -> str:
     return _WHITESPACE.sub(" ", "".join(kept)).strip()
 
 
+EMAIL_ERRORS = {
+    "required": "Enter your email address.",
+    "invalid": "Enter your email address in the form name@example.com.",
+    "max_length": "Your email address must be 254 characters or fewer.",
+}
+
 # Bump when the follow-up consent wording changes: each lead keeps the words they agreed to.
 CONSENT_VERSION = "follow-ups-2026-11"
 
 
 class DetailsForm(forms.Form):
+    # Every message names its field and says what to do: the error summary lists them alone.
     first_name = forms.CharField(
-        max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={
+            "required": "Enter your first name.",
+            "max_length": "Your first name must be 80 characters or fewer.",
+            "null_characters_not_allowed": "Remove the invisible characters from your first name.",
+        },
     )
     email = forms.EmailField(
         label="Email address",
         max_length=254,
-        help_text="We send your result and the whitepaper here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages=EMAIL_ERRORS,
     )
     current_role = forms.CharField(
         label="Current role (optional)",
         max_length=120,
         required=False,
-        help_text="For example: regional sales manager, project engineer.",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        error_messages={
+            "max_length": "Your current role must be 120 characters or fewer.",
+            "null_characters_not_allowed": "Remove the invisible characters from your role.",
+        },
     )
     privacy_acknowledged = forms.BooleanField(
-        label="I have read how my details will be used.",
-        help_text=(
-            "We use your name and email to send your result and the whitepaper, and keep them "
-            "with your answers so one of our recruiters can follow up if you ask. We never sell "
-            "them, and we delete them whenever you ask us to."
-        ),
-        error_messages={"required": "Tick this box to confirm you have read how we use them."},
+        label="I have read how you use my details",
+        help_text="We use them to send your result, never sell them, and delete them on request.",
+        error_messages={
+            "required": "Tick the box to say you have read how we use your details.",
+        },
     )
     follow_up_consent = forms.BooleanField(
         label=(
@@ -88,7 +102,6 @@ class DetailsForm(forms.Form):
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
         self.helper.layout = Layout(
-            HTML('<p class="form-text">Fields marked * are required.</p>'),
             "first_name",
             "email",
             HTML('{% include "leads/email_suggestion.html" %}'),  # "Did you mean ...?"
@@ -119,7 +132,7 @@ class DetailsForm(forms.Form):
                 allow_smtputf8=False,
             )
         except EmailNotValidError as error:
-            raise forms.ValidationError(f"Check the email address: {error}") from error
+            raise forms.ValidationError(f"Check your email address. {error}") from error
         self.email_review = visitor_address_review(address=checked.normalized)
         if problem := self.email_review.problem(kept=bool(chosen)):
             raise forms.ValidationError(problem)
@@ -138,6 +151,7 @@ class FreshLinkForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
+        error_messages=EMAIL_ERRORS,
         help_text="The address you used for the assessment.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )

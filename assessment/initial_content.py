@@ -61,17 +61,16 @@ BANDS: list[dict] = [
         "max_score": 23,
         "title": "Job focused",
         "summary": (
-            "Right now you are more focused on your job than on your career. You value "
-            "stability, and it would take a big change to make you look elsewhere."
+            "You do your job well and you value stability. Right now your job gets more of "
+            "your attention than your career, and that is the easiest thing to change."
         ),
         "advice": (
             "That can be the right call for a season: a new baby, aging parents or a child "
             "finishing high school all take time. Just don't lose sight of where you want to "
             "end up. Write your long-term goal in one sentence, and list the skills between "
-            "you and it. Remember the top sales person who stayed comfortable, never led "
-            "anyone, and then found his next step was sideways rather than up. Pick one small "
-            "step this quarter, such as mentoring a new colleague, so that when change comes "
-            "you have choices."
+            "you and it. Then pick one small step this quarter, such as mentoring a new "
+            "colleague, so that when change comes you have choices, and your next move is up "
+            "rather than sideways."
         ),
     },
     {
@@ -79,8 +78,8 @@ BANDS: list[dict] = [
         "max_score": 36,
         "title": "Between the two",
         "summary": (
-            "You have some of the habits of a career-focused professional, and some of the "
-            "comfort of a job-focused one."
+            "You already have some of the habits of a career-focused professional, and the "
+            "steadiness of a job-focused one: a strong base to build on."
         ),
         "advice": (
             "This is where most people are, and where the biggest gains are. Turn your vision "

@@ -22,7 +22,8 @@ from leads.services import (
 )
 from leads.tokens import confirm_url
 
-from .advice import strongest_traits, weak_traits
+from .advice import all_traits, strongest_traits, weak_traits
+from .charts import sign_chart
 from .links import download_url
 from .models import (
     STANDARD_SCALE,
@@ -263,6 +264,19 @@ def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list
             )
         )
     return answers
+
+
+def result_page_context(submission: Submission) -> dict[str, Any]:
+    """The result page's extras: every sign for the chart, and the two most useful next
+    steps (the weakest signs first)."""
+    traits = all_traits(submission.trait_scores)
+    weak = weak_traits(submission.trait_scores, submission.weakest_trait)
+    return result_context(submission) | {
+        "chart": sign_chart(traits=traits),
+        "traits": traits,
+        "next_steps": weak[:2],
+        "more_steps": weak[2:],
+    }
 
 
 def result_context(submission: Submission) -> dict[str, Any]:

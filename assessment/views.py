@@ -32,7 +32,7 @@ from .services import (
     fresh_link_request,
     quiz_start,
     quiz_too_fast,
-    result_context,
+    result_page_context,
     result_pretend,
     result_remember,
     source_from_session,
@@ -327,7 +327,7 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(assessment)
     bands = list(assessment.result_bands.all())
-    context = result_context(submission) | {
+    context = result_page_context(submission) | {
         "bands": bands,
         "download_url": download_path(slug=assessment.slug, submission_id=submission.pk or 0),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,

@@ -9,3 +9,6 @@ class OperationsConfig(AppConfig):
 
     name = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system check

@@ -11,6 +11,9 @@ def firm(request):
         "FIRM_NAME": settings.FIRM_NAME,
         "FIRM_TAGLINE": settings.FIRM_TAGLINE,
         "FIRM_POSTAL_ADDRESS": settings.FIRM_POSTAL_ADDRESS,
+        "FIRM_PHONE": settings.FIRM_PHONE,
+        "FIRM_CONTACT_EMAIL": settings.FIRM_CONTACT_EMAIL,
+        "FIRM_OFFICE_HOURS": settings.FIRM_OFFICE_HOURS,
         "SITE_URL": settings.SITE_URL,
         "THEME_CSS_VERSION": theme_css_version(),
     }

@@ -323,9 +323,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 FIRM_NAME = env.str("FIRM_NAME", default="Solar Talent Partners")
 OTP_TOTP_ISSUER = FIRM_NAME  # the name authenticator apps show next to the codes
 FIRM_TAGLINE = env.str("FIRM_TAGLINE", default="Recruiting for the solar and clean-energy industry")
-FIRM_POSTAL_ADDRESS = env.str(
-    "FIRM_POSTAL_ADDRESS", default="100 Example Street, Suite 200, Denver, CO 80202, USA"
-)
+# The example address is for development only: `check --deploy` refuses it with DEBUG off
+# (operations/checks.py), because every page and email shows it.
+EXAMPLE_POSTAL_ADDRESS = "100 Example Street, Suite 200, Denver, CO 80202, USA"
+FIRM_POSTAL_ADDRESS = env.str("FIRM_POSTAL_ADDRESS", default=EXAMPLE_POSTAL_ADDRESS)
+# How visitors reach a recruiter (the contact page, the result's next step); blank hides a line.
+FIRM_PHONE = env.str("FIRM_PHONE", default="")
+FIRM_CONTACT_EMAIL = env.str("FIRM_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
+FIRM_OFFICE_HOURS = env.str("FIRM_OFFICE_HOURS", default="Monday to Friday, 8 am to 6 pm")
 # Brand colours: the primary must keep 4.5:1 contrast with white text.
 FIRM_COLOR_PRIMARY = env.str("FIRM_COLOR_PRIMARY", default="#0b5563")
 FIRM_COLOR_ACCENT = env.str("FIRM_COLOR_ACCENT", default="#f2b134")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("contact/", views.contact, name="contact"),
     path("theme.css", views.theme_stylesheet, name="theme_css"),
     path("favicon.ico", views.favicon),
     path("healthz", health.healthz, name="healthz"),

@@ -69,6 +69,12 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html")
 
 
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    """How to reach a recruiter: the firm's details from settings (FIRM_*)."""
+    return render(request, "contact.html")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 

@@ -53,3 +53,11 @@ def article_json_ld(article: Article) -> str:
         data["image"] = image
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def read_next(*, exclude: str = "", count: int = 3) -> list[Article]:
+    """The newest published articles, leaving out the one at the address `exclude` (the
+    article being read, or the one a quiz-taker came from). One query."""
+    newest = Article.objects.published().newest_first().only("slug", "title")[: count + 1]
+    return [a for a in newest if a.get_absolute_url() != exclude][:count]

@@ -71,13 +71,13 @@ def test_sending_the_form_stores_everything_and_shows_the_result(finished, quiz)
     assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION).count() == 1
 
     html = finished.get(result_url(quiz)).content.decode()
-    assert "<h1>Your result: Between the two</h1>" in html
+    assert '<h1 class="result-headline">Your result: Between the two</h1>' in html
     assert "<strong>12</strong> out of 20" in html
     assert '<meter class="result-meter" min="4" max="20" value="12"' in html
-    assert "(your result)" in html
-    assert "Your strongest sign" in html and "Next step:" in html
+    assert "(your result)" in html  # in "How the score works"
+    assert "Your strongest sign" in html and "most useful next step" in html
     assert re.search(r'href="/assessment/[\w-]+/download/[^"]+:[^"]+/"', html)
-    assert "emailed your result and the download link to <strong>sam@example.com</strong>" in html
+    assert "Also emailed to <strong>sam@example.com</strong>" in html
 
 
 @pytest.mark.parametrize(
@@ -188,16 +188,16 @@ def test_starting_again_after_sending_allows_a_new_submission(finished, quiz):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"email": "not-an-email"}, "email", "valid email address"),
+        ({"email": "not-an-email"}, "email", "in the form name@example.com"),
         ({"email": "sam@example"}, "email", "email address"),
         ({"email": "jösé@example.com"}, "email", "email address"),
-        ({"email": "sam@example.com\nBcc: x@example.com"}, "email", "valid email address"),
-        ({"email": "a" * 5000 + "@example.com"}, "email", "at most 254"),
-        ({"first_name": "x" * 5000}, "first_name", "at most 80"),
+        ({"email": "sam@example.com\nBcc: x@example.com"}, "email", "name@example.com"),
+        ({"email": "a" * 5000 + "@example.com"}, "email", "254 characters or fewer"),
+        ({"first_name": "x" * 5000}, "first_name", "80 characters or fewer"),
         ({"first_name": "\x1b\u200b\x07\n"}, "first_name", "Enter your first name"),
-        ({"first_name": "Sam\x00"}, "first_name", "Null characters"),
-        ({"current_role": "r" * 5000}, "current_role", "at most 120"),
-        ({"privacy_acknowledged": ""}, "privacy_acknowledged", "Tick this box"),
+        ({"first_name": "Sam\x00"}, "first_name", "invisible characters from your first name"),
+        ({"current_role": "r" * 5000}, "current_role", "120 characters or fewer"),
+        ({"privacy_acknowledged": ""}, "privacy_acknowledged", "Tick the box to say"),
     ],
 )
 def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(

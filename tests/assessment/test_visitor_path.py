@@ -87,13 +87,19 @@ def test_question_page_is_an_accessible_fieldset_of_radios(client, quiz):
     html = client.get(_url(quiz, 1)).content.decode()
     question = quiz.questions.first()
     assert "<fieldset" in html
-    assert f'<legend><h1 class="quiz-statement">{question.text}</h1></legend>' in html
+    # Focus starts on the statement (no script needed), so the first Tab reaches the answers.
+    assert (
+        f'<legend><h1 class="quiz-statement" id="question-heading" tabindex="-1" autofocus>'
+        f"{question.text}</h1></legend>"
+    ) in html
     assert html.count("<h1") == 1
     assert html.count('type="radio" name="choice"') == 5
     for choice in question.choices.all():
         assert f'<label class="form-check-label" for="choice-{choice.pk}">{choice.label}' in html
     assert 'aria-labelledby="quiz-progress-label"' in html
-    assert "<script" not in html and "style=" not in html
+    # One script, an external file (the CSP has no 'unsafe-inline'): one tap an answer.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/quiz.js" defer>']
+    assert "data-auto-advance" in html and "style=" not in html
     assert f'href="{_url(quiz)}">Back' in html
 
 

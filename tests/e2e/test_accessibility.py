@@ -1,4 +1,6 @@
-"""axe-core finds no serious or critical accessibility problems on the public pages."""
+"""axe-core finds no accessibility violation, of any impact, on the public pages."""
+
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -6,7 +8,11 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Staff pages (the admin's own markup, e.g. two-step sign-in) must have no serious or
+# critical problem; the public pages none at all: minor and moderate ones are real problems
+# for someone too.
 BLOCKING_IMPACTS = {"serious", "critical"}
+PUBLIC_IMPACTS = {"minor", "moderate"} | BLOCKING_IMPACTS
 
 
 @pytest.fixture(scope="module")
@@ -33,22 +39,23 @@ def describe(violations: list[dict]) -> str:
         ("/", 200),
         ("/articles/", 200),
         ("/articles/are-you-career-or-job-focused/", 200),
+        ("/contact/", 200),
         ("/no-such-page/", 404),
     ],
-    ids=["home", "article-list", "article", "not-found"],
+    ids=["home", "article-list", "article", "contact", "not-found"],
 )
-def test_page_has_no_serious_accessibility_violations(
+def test_page_has_no_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, path, status
 ):
     response = page.goto(live_server.url + path)
     assert response.status == status
     results = axe.run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = [v for v in results.response["violations"] if v["impact"] in PUBLIC_IMPACTS]
     screenshot(page, "axe")
     assert not blocking, f"axe found problems on {path}:\n{describe(blocking)}"
 
 
-def test_the_assessment_pages_have_no_serious_accessibility_violations(
+def test_the_assessment_pages_have_no_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, settings
 ):
     """The intro, a question (also with its error), the details form (also with errors),
@@ -59,7 +66,7 @@ def test_the_assessment_pages_have_no_serious_accessibility_violations(
 
     def check(label: str) -> None:
         results = axe.run(page)
-        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        blocking = [v for v in results.response["violations"] if v["impact"] in PUBLIC_IMPACTS]
         screenshot(page, f"axe-{label}")
         assert not blocking, f"axe found problems on the {label}:\n{describe(blocking)}"
         checked.append(label)
@@ -70,14 +77,15 @@ def test_the_assessment_pages_have_no_serious_accessibility_violations(
     check("question")
     page.get_by_role("button", name="Next").click()  # no answer chosen
     check("question with an error")
-    for _ in range(10):
-        page.get_by_label("Agree", exact=True).check()
-        page.locator(".quiz-nav button[type=submit]").click()
+    page.wait_for_load_state()  # the question's script runs before the first tap
+    for number in range(1, 11):  # with JavaScript, a tap on an answer moves on
+        page.get_by_text("Agree", exact=True).click()
+        page.wait_for_url(re.compile(rf"/q/{number + 1}/$" if number < 10 else r"/details/$"))
     page.get_by_role("button", name="Send me my result").click()  # empty form
     check("details form with errors")
     page.get_by_label("First name").fill("Ana")
     page.get_by_label("Email address").fill("ana@example.com")
-    page.get_by_label("I have read how my details will be used.").check()
+    page.get_by_label("I have read how you use my details").check()
     check("details form")
     page.get_by_role("button", name="Send me my result").click()
     page.wait_for_url("**/result/")

@@ -91,6 +91,7 @@ def test_confirm_get_shows_a_button_and_post_confirms(client):
     response = client.get(url)
     assert response.status_code == 200
     assert "Yes, send me the follow-ups" in response.content.decode()
+    assert 'class="btn btn-brand btn-lg">Yes, send me' in response.content.decode()  # the brand
     lead.refresh_from_db()
     assert lead.confirmed_at is None
     response = client.post(url)
