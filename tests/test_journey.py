@@ -78,7 +78,7 @@ def test_a_reader_goes_from_the_article_to_follow_ups_and_stops_them(
     result = reader.get(sent["Location"]).content.decode()
     lead = Lead.objects.get()
     assert lead.segment and lead.segment in result
-    assert "We also emailed your result and the download link to" in result
+    assert "Also emailed to <strong>ana@example.com</strong> with your result" in result
     assert "ana@example.com" in result
     assert (lead.landing_path, lead.utm_source, lead.utm_campaign) == (
         ARTICLE,

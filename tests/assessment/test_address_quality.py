@@ -38,7 +38,7 @@ def email_error(form: DetailsForm) -> str:
         ("dana@gmial.con", "Did you mean dana@gmail.com?"),
         ("x@mailinator.com", "temporary inbox"),
         ("postmaster@example.com", "our own addresses"),
-        ("dana@intranet", "Enter a valid email address"),
+        ("dana@intranet", "Enter your email address in the form name@example.com"),
     ],
 )
 def test_the_form_refuses_what_we_cannot_send(typed, says):
