@@ -45,6 +45,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 def _can_use_page_cache(request: HttpRequest) -> bool:
     """Only anonymous visitors with nothing personal to show share the cached page."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return False
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
