@@ -72,6 +72,9 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
         row = re.search(rf"^{sink}\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+\d+$", done.stdout, re.M)
         assert row, done.stdout
         assert (row[1], row[2]) == ("4", "4")  # every submit reached the result page
+    # Quiz steps can't be cached: their latency is reported for every step kind and sink.
+    steps = re.findall(r"^QUIZ .+?(GET|POST)\)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", done.stdout, re.M)
+    assert len(steps) == 4 and all(int(count) == 4 * 10 for _, count, _, _ in steps), done.stdout
     workdir = re.search(r"Preparing the site in (\S+)", done.stdout)[1]
     assert not Path(workdir).exists()
 
