@@ -1,18 +1,19 @@
 """Career articles that staff write and edit in the admin."""
 
 import math
+import re
 from functools import cached_property
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from .sanitize import BODY_EXTENSIONS, sanitize_body
 
 WORDS_PER_MINUTE = 230
+_TAG = re.compile(r"<[^>]*>")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -105,7 +106,10 @@ class Article(models.Model):
 
     @cached_property
     def reading_minutes(self) -> int:
-        words = len(strip_tags(self.body).split())
+        # The body is nh3's output (Article.save()): tags are well formed and ">" inside an
+        # attribute is escaped, so a regex finds every tag; strip_tags' HTML parser took
+        # about a tenth of an uncached article page.
+        words = len(_TAG.sub(" ", self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     @property
