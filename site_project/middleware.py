@@ -4,6 +4,7 @@ import base64
 import hashlib
 import re
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,9 +28,9 @@ def prose_editor_importmap_hash() -> str:
     return f"'sha256-{digest}'"
 
 
-def admin_csp() -> dict[str, list[str]]:
-    policy = dict(settings.ADMIN_CSP)
-    policy["script-src"] = [*policy["script-src"], prose_editor_importmap_hash()]
+def admin_csp() -> dict[str, Any]:
+    policy: dict[str, Any] = dict(settings.ADMIN_CSP)
+    policy["script-src"] = [*settings.ADMIN_CSP["script-src"], prose_editor_importmap_hash()]
     return policy
 
 
