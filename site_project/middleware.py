@@ -30,7 +30,7 @@ def prose_editor_importmap_hash() -> str:
 
 def admin_csp() -> dict[str, Any]:
     policy: dict[str, Any] = dict(settings.ADMIN_CSP)
-    policy["script-src"] = [*settings.ADMIN_CSP["script-src"], prose_editor_importmap_hash()]
+    policy["script-src"] = [*policy["script-src"], prose_editor_importmap_hash()]
     return policy
 
 
