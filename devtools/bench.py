@@ -402,6 +402,62 @@ def start_baseline(servers: Servers, env: dict[str, str], page: bytes) -> str:
     return f"{base_url}/static/{BASELINE_FILE}"
 
 
+NGINX_CONF = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  keepalive_timeout 65s;
+  server {{
+    listen 127.0.0.1:{port};
+    location = /file/article.html {{ alias {root}/article.html; default_type text/html; }}
+    location / {{
+      proxy_pass http://127.0.0.1:{upstream};
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-For $remote_addr;
+    }}
+  }}
+}}
+"""
+
+
+def start_nginx(servers: Servers, site_url: str) -> str | None:
+    """nginx in front of the site, as deploy/nginx/site.conf puts it (plain http on
+    loopback), also serving the article's bytes as a file; its base URL, or None without
+    nginx."""
+    binary = shutil.which("nginx")
+    if binary is None:
+        return None
+    folder = servers.workdir / "nginx"
+    folder.mkdir()
+    # nginx's workers run as another user: they need to reach the baseline's file.
+    for path in (servers.workdir, servers.workdir / "baseline"):
+        path.chmod(0o755)
+    port = redis_server.free_port()
+    upstream = urllib.parse.urlsplit(site_url).port
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            dir=folder, port=port, upstream=upstream, root=servers.workdir / "baseline"
+        )
+    )
+    process = subprocess.Popen(  # noqa: S603 - nginx from PATH, our own config
+        [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    servers.processes.append(process)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_serving(base_url, process, folder / "error.log", "/file/" + BASELINE_FILE)
+    return base_url
+
+
 # The production gunicorn.conf.py against the two alternatives to recycling workers.
 GUNICORN_VARIANTS = {
     "max_requests 2000": ("--max-requests", "2000", "--max-requests-jitter", "200"),
@@ -445,6 +501,9 @@ def run(seconds: int, tool: str, submits: int = 0, rounds: int = 3, gunicorn: bo
                 "home (page cache)": site + "/",
                 "article list (page cache)": site + "/articles/",
             }
+            if nginx := start_nginx(servers, site):
+                urls["nginx: the same bytes as a file"] = f"{nginx}/file/{BASELINE_FILE}"
+                urls["nginx -> gunicorn: article (page cache)"] = nginx + ARTICLE_PATH
         results = measure_rounds(urls, seconds, tool, workdir, rounds)
         print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
         print(f"Article views counted: {counted_views(env)}")
