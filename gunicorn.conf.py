@@ -26,9 +26,14 @@ bind = f"{os.environ.get('GUNICORN_HOST') or '127.0.0.1'}:{os.environ.get('PORT'
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Replace workers now and then, so a slow leak can never grow for long.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are not recycled by default. At 2,000 requests each, under load a worker restarted
+# every couple of seconds, and each restart imports Django again (about a second of CPU):
+# `make bench --part gunicorn` measured the worst throughput and p95 of the three settings
+# tried (docs/benchmarks.md). preload_app would make restarts cheap but stops `systemctl
+# reload` from loading new code. GUNICORN_MAX_REQUESTS turns recycling back on, should a
+# leak ever show.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a disk that may stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # Logs to stdout/stderr, for systemd's journal or the container's log driver.

@@ -1,8 +1,10 @@
 """Writes with side effects for articles: publishing and the public page cache."""
 
 from django.core.cache import cache
+from django.urls import reverse
 
 from .models import Article
+from .page_cache import pages_clear
 
 
 def article_page_cache_key(slug: str) -> str:
@@ -10,11 +12,14 @@ def article_page_cache_key(slug: str) -> str:
 
 
 def article_cache_clear(*, article: Article, old_slug: str | None = None) -> None:
-    """Forget the cached public page, so the next visitor sees the saved version."""
-    keys = {article_page_cache_key(article.slug)}
-    if old_slug:
-        keys.add(article_page_cache_key(old_slug))
-    cache.delete_many(list(keys))
+    """Forget the cached public page, and the home page and article list that show it, so
+    the next visitor sees the saved version."""
+    slugs = {article.slug} | ({old_slug} if old_slug else set())
+    cache.delete_many([article_page_cache_key(slug) for slug in slugs])
+    pages_clear(
+        [reverse("articles:detail", kwargs={"slug": slug}) for slug in sorted(slugs)]
+        + [reverse("home"), reverse("articles:list")]
+    )
 
 
 def article_publish(*, article: Article) -> Article:

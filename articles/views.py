@@ -11,16 +11,19 @@ from django.views.decorators.http import require_safe
 
 from assessment.models import Assessment
 from assessment.services import source_remember, utm_from_url
+from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
 
 from .models import Article
+from .page_cache import public_page
 from .services import article_page_cache_key
 
 HOME_ARTICLE_COUNT = 6
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().newest_first()[:HOME_ARTICLE_COUNT]
     featured_assessment = Assessment.objects.active().first()
@@ -32,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def article_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Article.objects.published().newest_first(), settings.ARTICLES_PER_PAGE)
     # get_page() turns junk, zero and out-of-range numbers into a real page, never an error.
@@ -41,10 +45,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 def _can_use_page_cache(request: HttpRequest) -> bool:
     """Only anonymous visitors with nothing personal to show share the cached page."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return False
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
 @require_safe
+@public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     use_cache = _can_use_page_cache(request)
     key = article_page_cache_key(slug)
@@ -67,6 +74,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Browsers and proxies may keep a copy, but must ask before reusing it: the
     # ConditionalGetMiddleware then answers 304 when nothing changed.
     response["Cache-Control"] = "no-cache" if use_cache else "private, no-cache"
+    # When the edge serves this page from Redis, it counts the view with this record.
+    response.page_view_event = record_head(  # type: ignore[attr-defined]  # read by the edge
+        kind=Kind.ARTICLE_VIEWED, article=slug[:200]
+    )
     return response
 
 

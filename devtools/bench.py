@@ -1,15 +1,17 @@
-"""`make bench`: how fast is the article page next to a static file of the same size?
+"""`make bench`: how fast are the public pages next to their own bytes served as a file by a
+WSGI app that is WhiteNoise alone (devtools/static_baseline.py), the ceiling for any page?
 Does sending the assessment's form wait on the mail server (bench_submit.py)? And how fast
 do two Celery workers deliver due follow-up emails? And the insights page over a year of
 traffic (bench_insights.py)?
 
 The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
-hashed, compressed static files, and a real Redis holding the page cache. Both URLs are
-loaded on loopback with wrk (or a small Python load generator when wrk is missing), and a
-table of requests/s and p50/p95 latency is printed. The email part hands 1,000 due
-follow-ups to two real `celery worker` processes through a real Redis, and counts what an
-SMTP server on loopback receives, by Message-ID. Everything started here lives in a
-temporary folder and is stopped at the end, also on Ctrl-C or an error.
+hashed, compressed static files, and a real Redis holding the page cache. The URLs are
+loaded in alternating rounds on loopback with wrk (or a small Python load generator when
+wrk is missing), and requests/s and p50/p95 latency are printed as ratios to the baseline.
+The email part hands 1,000 due follow-ups to two real `celery worker` processes through a
+real Redis, and counts what an SMTP server on loopback receives, by Message-ID.
+Everything started here lives in a temporary folder and is stopped at the end, also on
+Ctrl-C or an error.
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ from devtools import bench_submit, redis_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = "/articles/are-you-career-or-job-focused/"
-PADDING_FILE = "bench/same-size-as-article.txt"
 WORKERS = 2
 CONNECTIONS = 16
 WRK_THREADS = 2
 MAX_SECONDS = 20
+MAX_ROUNDS = 10
 PYTHON_MAX_REQUESTS = 200_000
 
 # wrk's --latency report stops at 50/75/90/99%; this prints p95 too, in one parseable line.
@@ -114,38 +116,24 @@ def prepare_site(env: dict[str, str]) -> None:
     manage(env, "collectstatic", "--noinput")
 
 
-def rendered_article_size(env: dict[str, str]) -> int:
-    """The article page's size in bytes, rendered by the real settings before gunicorn."""
-    code = (
-        "from django.test import Client\n"
-        f"r = Client(HTTP_HOST='127.0.0.1').get({ARTICLE_PATH!r})\n"
-        "assert r.status_code == 200, r.status_code\n"
-        "print(len(r.content))\n"
-    )
-    return int(manage(env, "shell", "--no-imports", "-c", code).split()[-1])
+def start_gunicorn(
+    env: dict[str, str],
+    port: int,
+    workdir: Path,
+    app: str = "site_project.wsgi:application",
+    extra: tuple[str, ...] = (),
+    log_name: str = "gunicorn.log",
+) -> subprocess.Popen:
+    """gunicorn on loopback, in its own session so Ctrl-C reaches us, not it, first.
 
-
-def write_padding_file(static_root: Path, size: int) -> str:
-    """A text file exactly as big as the article page, so both move the same bytes.
-
-    WhiteNoise reads STATIC_ROOT when gunicorn starts, so the file is served like every
-    collected file. wrk asks for no compression, so both responses are sent as they are.
-    """
-    line = b"This file is as large as the article page, so make bench compares like with like.\n"
-    path = static_root / PADDING_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes((line * (size // len(line) + 1))[:size])
-    return "/static/" + PADDING_FILE
-
-
-def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
-    """gunicorn on loopback, in its own session so Ctrl-C reaches us, not it, first."""
+    Started in the project folder, it reads gunicorn.conf.py as production does; the
+    arguments here (worker count, `extra`) win over the file."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "site_project.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -155,7 +143,8 @@ def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.
             "--log-level",
             "warning",
             "--error-logfile",
-            str(workdir / "gunicorn.log"),
+            str(workdir / log_name),
+            *extra,
         ],
         cwd=BASE_DIR,
         env=env,
@@ -171,14 +160,16 @@ def fetch(url: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
-def wait_until_serving(base_url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until_serving(
+    base_url: str, process: subprocess.Popen, log: Path, path: str = "/robots.txt"
+) -> None:
     """Block until gunicorn answers, or fail with its log if it dies or takes too long."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited:\n{log.read_text(errors='replace')}")
         try:
-            if fetch(base_url + "/robots.txt")[0] == 200:
+            if fetch(base_url + path)[0] == 200:
                 return
         except OSError:
             time.sleep(0.1)
@@ -282,29 +273,48 @@ def load_with_python(url: str, seconds: int) -> Result:
     )
 
 
-def print_table(rows: dict[str, tuple[Result, int]], tool: str) -> None:
-    """The figures side by side, and the article's throughput as a share of static's."""
-    print(f"\nLoad: {tool}, {CONNECTIONS} connections; gunicorn with {WORKERS} sync workers")
-    print(f"{'':<16}{'requests/s':>12}{'p50 ms':>10}{'p95 ms':>10}{'bytes':>9}{'failed':>8}")
-    for label, (result, size) in rows.items():
-        print(
-            f"{label:<16}{result.per_second:>12.1f}{result.p50_ms:>10.2f}"
-            f"{result.p95_ms:>10.2f}{size:>9}{result.failures:>8}"
-        )
-    (article, _), (static, _) = rows.values()
+BASELINE = "WhiteNoise alone"
+BASELINE_FILE = "article.html"
 
-    def ratio(a: float, b: float) -> str:
-        return f"{a / b:.2f}x" if b else "n/a"
 
+def print_rounds(rounds: list[dict[str, tuple[Result, int]]], tool: str, title: str) -> None:
+    """Each round's figures, each row as a share of the WhiteNoise-alone baseline measured
+    in the same round, then the range of those ratios over the rounds."""
+    print(f"\n{title}")
     print(
-        f"article/static: {ratio(article.per_second, static.per_second)} requests/s, "
-        f"{ratio(article.p50_ms, static.p50_ms)} p50, {ratio(article.p95_ms, static.p95_ms)} p95"
+        f"Load: {tool}, {CONNECTIONS} connections; gunicorn with {WORKERS} sync workers; "
+        f"{len(rounds)} round(s), URLs alternating within each round"
     )
+    head = f"{'':<40}{'requests/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'bytes':>7}{'failed':>7}"
+    for number, rows in enumerate(rounds, 1):
+        base = rows[BASELINE][0].per_second
+        print(f"round {number}\n{head}{'x baseline':>11}")
+        for label, (result, size) in rows.items():
+            ratio = f"{result.per_second / base:.2f}x" if base else "n/a"
+            print(
+                f"{label:<40}{result.per_second:>11.1f}{result.p50_ms:>9.2f}"
+                f"{result.p95_ms:>9.2f}{size:>7}{result.failures:>7}{ratio:>11}"
+            )
+    print(f"\nRequests/s as a share of {BASELINE} (same round), over {len(rounds)} round(s):")
+    for label in rounds[0]:
+        if label == BASELINE:
+            continue
+        ratios = [
+            rows[label][0].per_second / rows[BASELINE][0].per_second
+            for rows in rounds
+            if rows[BASELINE][0].per_second
+        ]
+        p95 = [rows[label][0].p95_ms for rows in rounds]
+        if ratios:
+            print(
+                f"RATIO {label:<40} {min(ratios):.2f}x to {max(ratios):.2f}x "
+                f"(p95 {min(p95):.1f} to {max(p95):.1f} ms)"
+            )
 
 
 def served_from_redis(redis_url: str) -> bool:
     """True when the article page sits in the real Redis page cache."""
-    return bool(redis.Redis.from_url(redis_url).keys("*articles:page:*"))
+    return bool(redis.Redis.from_url(redis_url).keys(f"*page:{ARTICLE_PATH}*"))
 
 
 # Runs inside `manage.py shell`: the page views waiting in the insights buffer, and written.
@@ -323,25 +333,194 @@ def counted_views(env: dict[str, str]) -> str:
     return manage(env, "shell", "--no-imports", "-c", COUNT_VIEWS).strip().splitlines()[-1]
 
 
-def measure(base_url: str, paths: dict[str, str], seconds: int, tool: str, workdir: Path):
-    """Check each URL answers 200, then load them one after the other."""
+def load(url: str, seconds: int, tool: str, script: Path) -> Result:
+    if tool == "wrk":
+        return load_with_wrk(url, seconds, script)
+    return load_with_python(url, seconds)
+
+
+def measure_rounds(
+    urls: dict[str, str], seconds: int, tool: str, workdir: Path, rounds: int
+) -> list[dict[str, tuple[Result, int]]]:
+    """Check each URL answers 200, then load them one after the other, `rounds` times, so
+    a burst of someone else's work on the machine falls on every row alike."""
     sizes = {}
-    for label, path in paths.items():
-        status, body = fetch(base_url + path)
+    for label, url in urls.items():
+        status, body = fetch(url)
         if status != 200:
-            raise RuntimeError(f"{path} answered {status}")
+            raise RuntimeError(f"{url} answered {status}")
         sizes[label] = len(body)
     script = workdir / "summary.lua"
     script.write_text(WRK_SCRIPT)
-    rows = {}
-    for label, path in paths.items():
-        print(f"Loading {path} for {seconds}s with {tool}")
-        if tool == "wrk":
-            result = load_with_wrk(base_url + path, seconds, script)
+    results = []
+    for number in range(1, rounds + 1):
+        print(f"Round {number} of {rounds}: {len(urls)} URLs, {seconds}s each, with {tool}")
+        results.append(
+            {label: (load(url, seconds, tool, script), sizes[label]) for label, url in urls.items()}
+        )
+    return results
+
+
+class Servers:
+    """gunicorns started for a run; all stopped by stop()."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.processes: list[subprocess.Popen] = []
+
+    def start(
+        self,
+        env: dict[str, str],
+        app: str = "site_project.wsgi:application",
+        extra: tuple[str, ...] = (),
+        probe: str = "/robots.txt",
+    ) -> str:
+        port = redis_server.free_port()
+        name = f"gunicorn-{len(self.processes)}.log"
+        process = start_gunicorn(env, port, self.workdir, app, extra, log_name=name)
+        self.processes.append(process)
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_serving(base_url, process, self.workdir / name, probe)
+        return base_url
+
+    def stop(self) -> None:
+        for process in self.processes:
+            stop_process(process)
+        self.processes.clear()
+
+
+def start_baseline(servers: Servers, env: dict[str, str], page: bytes) -> str:
+    """WhiteNoise alone, serving `page` as a file; its URL."""
+    root = servers.workdir / "baseline"
+    root.mkdir(exist_ok=True)
+    (root / BASELINE_FILE).write_bytes(page)
+    base_url = servers.start(
+        env | {"BENCH_BASELINE_ROOT": str(root)},
+        app="devtools.static_baseline:application",
+        probe="/static/" + BASELINE_FILE,
+    )
+    return f"{base_url}/static/{BASELINE_FILE}"
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  keepalive_timeout 65s;
+  server {{
+    listen 127.0.0.1:{port};
+    location = /file/article.html {{ alias {root}/article.html; default_type text/html; }}
+    location / {{
+      proxy_pass http://127.0.0.1:{upstream};
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-For $remote_addr;
+    }}
+  }}
+}}
+"""
+
+
+def start_nginx(servers: Servers, site_url: str) -> str | None:
+    """nginx in front of the site, as deploy/nginx/site.conf puts it (plain http on
+    loopback), also serving the article's bytes as a file; its base URL, or None without
+    nginx."""
+    binary = shutil.which("nginx")
+    if binary is None:
+        return None
+    folder = servers.workdir / "nginx"
+    folder.mkdir()
+    # nginx's workers run as another user: they need to reach the baseline's file.
+    for path in (servers.workdir, servers.workdir / "baseline"):
+        path.chmod(0o755)
+    port = redis_server.free_port()
+    upstream = urllib.parse.urlsplit(site_url).port
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            dir=folder, port=port, upstream=upstream, root=servers.workdir / "baseline"
+        )
+    )
+    process = subprocess.Popen(  # noqa: S603 - nginx from PATH, our own config
+        [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    servers.processes.append(process)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_serving(base_url, process, folder / "error.log", "/file/" + BASELINE_FILE)
+    return base_url
+
+
+# The production gunicorn.conf.py against the two alternatives to recycling workers.
+GUNICORN_VARIANTS = {
+    "max_requests 2000": ("--max-requests", "2000", "--max-requests-jitter", "200"),
+    "max_requests off": ("--max-requests", "0"),
+    "preload_app, max_requests 2000": (
+        "--preload",
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+    ),
+}
+
+
+def run(seconds: int, tool: str, submits: int = 0, rounds: int = 3, gunicorn: bool = False) -> None:
+    """Set up, measure, print; stop everything and delete the folder whatever happens."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    redis_process = None
+    servers = Servers(workdir)
+    try:
+        (workdir / "redis").mkdir()
+        redis_process = redis_server.start(workdir=str(workdir / "redis"))
+        env = production_env(workdir, redis_process.url, redis_server.free_port())
+        print(f"Preparing the site in {workdir} (migrate, initial content, collectstatic)")
+        prepare_site(env)
+
+        site = servers.start(env)
+        # The same site with the page cache off: every view renders.
+        uncached = servers.start(env | {"PAGE_CACHE_SECONDS": "0"})
+        _, page = fetch(site + ARTICLE_PATH)
+        urls = {BASELINE: start_baseline(servers, env, page)}
+        if gunicorn:
+            title = "The cached article page under three gunicorn settings"
+            for label, extra in GUNICORN_VARIANTS.items():
+                urls[f"article, {label}"] = servers.start(env, extra=extra) + ARTICLE_PATH
         else:
-            result = load_with_python(base_url + path, seconds)
-        rows[label] = (result, sizes[label])
-    return rows
+            title = "Public pages against the same bytes served by WhiteNoise alone"
+            urls |= {
+                "article page (page cache)": site + ARTICLE_PATH,
+                "article page (uncached)": uncached + ARTICLE_PATH,
+                "home (page cache)": site + "/",
+                "article list (page cache)": site + "/articles/",
+            }
+            if nginx := start_nginx(servers, site):
+                urls["nginx: the same bytes as a file"] = f"{nginx}/file/{BASELINE_FILE}"
+                urls["nginx -> gunicorn: article (page cache)"] = nginx + ARTICLE_PATH
+        results = measure_rounds(urls, seconds, tool, workdir, rounds)
+        print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
+        print(f"Article views counted: {counted_views(env)}")
+        servers.stop()
+        submit_rows = []
+        if submits and not gunicorn:
+            slow = bench_submit.SLOW_SMTP_SECONDS
+            for label, delay in (("answers at once", 0.0), (f"answers after {slow:g} s", slow)):
+                submit_rows.append(measure_submit_mode(env, workdir, label, delay, submits))
+        print_rounds(results, tool, title)
+        if submit_rows:
+            bench_submit.print_submit_table(submit_rows)
+    finally:
+        servers.stop()
+        if redis_process is not None:
+            redis_process.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def measure_submit_mode(
@@ -353,6 +532,9 @@ def measure_submit_mode(
     mode_env = env | {
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
         "QUIZ_MIN_SECONDS": "0",  # the load generator answers faster than any person
+        # Every visitor comes from 127.0.0.1: the details form's 20/h per address would
+        # refuse all but the first 20 submits of the run.
+        "RATELIMIT_ENABLE": "off",
         "SITE_URL": f"http://127.0.0.1:{port}",
     }
     worker = gunicorn = None
@@ -368,42 +550,6 @@ def measure_submit_mode(
         stop_process(gunicorn)
         stop_process(worker)
         sink.stop()
-
-
-def run(seconds: int, tool: str, submits: int = 0) -> None:
-    """Set up, measure, print; stop everything and delete the folder whatever happens."""
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    redis_process = gunicorn = None
-    try:
-        (workdir / "redis").mkdir()
-        redis_process = redis_server.start(workdir=str(workdir / "redis"))
-        port = redis_server.free_port()
-        env = production_env(workdir, redis_process.url, port)
-        print(f"Preparing the site in {workdir} (migrate, initial content, collectstatic)")
-        prepare_site(env)
-        static_path = write_padding_file(workdir / "static", rendered_article_size(env))
-
-        base_url = f"http://127.0.0.1:{port}"
-        gunicorn = start_gunicorn(env, port, workdir)
-        wait_until_serving(base_url, gunicorn, workdir / "gunicorn.log")
-        paths = {"article page": ARTICLE_PATH, "static file": static_path}
-        rows = measure(base_url, paths, seconds, tool, workdir)
-        print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
-        print(f"Article views counted: {counted_views(env)}")
-        stop_process(gunicorn)
-        submit_rows = []
-        if submits:
-            slow = bench_submit.SLOW_SMTP_SECONDS
-            for label, delay in (("answers at once", 0.0), (f"answers after {slow:g} s", slow)):
-                submit_rows.append(measure_submit_mode(env, workdir, label, delay, submits))
-        print_table(rows, tool)
-        if submit_rows:
-            bench_submit.print_submit_table(submit_rows)
-    finally:
-        stop_process(gunicorn)
-        if redis_process is not None:
-            redis_process.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # Email delivery ------------------------------------------------------------------------
@@ -563,14 +709,17 @@ def run_emails(count: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--seconds", type=int, default=10, help=f"per URL (1 to {MAX_SECONDS}; default 10)"
+        "--seconds", type=int, default=5, help=f"per URL and round (1 to {MAX_SECONDS}; default 5)"
     )
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--part",
-        choices=["all", "pages", "emails", "insights"],
+        choices=["all", "pages", "gunicorn", "emails", "insights"],
         default="all",
-        help="what to measure",
+        help="what to measure (gunicorn: worker recycling settings, not part of all)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds over the URLs, alternating (default 3)"
     )
     parser.add_argument(
         "--emails", type=int, default=1000, help=f"due follow-ups to deliver (1 to {MAX_EMAILS})"
@@ -593,8 +742,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        rounds = min(max(args.rounds, 1), MAX_ROUNDS)
         if args.part in ("all", "pages"):
-            run(seconds, tool, max(0, min(args.submits, bench_submit.MAX_SUBMITS)))
+            run(seconds, tool, max(0, min(args.submits, bench_submit.MAX_SUBMITS)), rounds)
+        if args.part == "gunicorn":
+            run(seconds, tool, 0, rounds, gunicorn=True)
         if args.part in ("all", "emails"):
             run_emails(emails)
         if args.part in ("all", "insights"):

@@ -1,6 +1,7 @@
 """Part of `make bench`: how long does sending the assessment's details form take?
 
-Visitors walk the quiz over loopback (not timed), then the details POST is timed. It runs
+Visitors walk the quiz over loopback, each question page and answer timed on its own (the
+quiz steps' p50/p95), then the details POST is timed. It runs
 twice: with an SMTP sink that answers at once, and with one that takes 2 seconds to
 accept each message. A real Celery worker sends the emails meanwhile. The figures should
 match: the form only writes outbox rows and hands ids to Celery once the transaction
@@ -56,6 +57,8 @@ class SubmitResult:
     p50_ms: float
     p95_ms: float
     emails_received: int
+    # Quiz steps, which no cache can serve: (count, p50 ms, p95 ms) by kind.
+    steps: dict[str, tuple[int, float, float]] | None = None
 
 
 class Visitor:
@@ -64,6 +67,8 @@ class Visitor:
     def __init__(self, host: str, port: int) -> None:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.cookies: dict[str, str] = {}
+        # Seconds per quiz step, by kind: the question page (GET) and the answer (POST).
+        self.steps: dict[str, list[float]] = {"question page (GET)": [], "answer (POST)": []}
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -96,9 +101,13 @@ class Visitor:
         token, _ = self.get_token(QUIZ_PATH)
         status, location = self.post(QUIZ_PATH, {}, token)
         while status == 302 and "/q/" in location:
+            started = time.perf_counter()
             token, html = self.get_token(location)
+            self.steps["question page (GET)"].append(time.perf_counter() - started)
             choice = _CHOICE.findall(html)[3]
+            started = time.perf_counter()
             status, location = self.post(location, {"choice": choice}, token)
+            self.steps["answer (POST)"].append(time.perf_counter() - started)
         if not location.endswith("/details/"):
             raise RuntimeError(f"The quiz did not end at the details form: {status} {location}")
 
@@ -164,14 +173,26 @@ def measure_submits(
     """`submits` visitors, CONCURRENT_VISITORS at a time; only the details POST is timed."""
     submits = max(1, min(submits, MAX_SUBMITS))
 
+    steps: dict[str, list[float]] = {}
+
     def one(n: int) -> tuple[float, bool]:
         visitor = Visitor("127.0.0.1", port)
         visitor.finish_quiz()
+        for kind, seconds in visitor.steps.items():
+            steps.setdefault(kind, []).extend(seconds)  # list.extend is atomic
         return visitor.submit(n)
 
     with ThreadPoolExecutor(max_workers=CONCURRENT_VISITORS) as pool:
         outcomes = list(pool.map(one, range(submits)))
     latencies = sorted(seconds for seconds, _ in outcomes)
+    step_figures = {
+        kind: (
+            len(values),
+            percentile(sorted(values), 50) * 1000,
+            percentile(sorted(values), 95) * 1000,
+        )
+        for kind, values in steps.items()
+    }
     return SubmitResult(
         label=label,
         submits=submits,
@@ -179,6 +200,7 @@ def measure_submits(
         p50_ms=percentile(latencies, 50) * 1000,
         p95_ms=percentile(latencies, 95) * 1000,
         emails_received=emails_received(),
+        steps=step_figures,
     )
 
 
@@ -194,3 +216,11 @@ def print_submit_table(results: list[SubmitResult]) -> None:
             f"{r.emails_received:>8}"
         )
     print("(emails: how many the sink had accepted when the last submit finished)")
+    print(
+        f"\nQuiz steps (never cached: each reads and writes the visitor's session), "
+        f"{CONCURRENT_VISITORS} visitors at a time"
+    )
+    print(f"{'SMTP sink':<26}{'step':<22}{'count':>7}{'p50 ms':>10}{'p95 ms':>10}")
+    for r in results:
+        for kind, (count, p50, p95) in (r.steps or {}).items():
+            print(f"QUIZ {r.label:<21}{kind:<22}{count:>7}{p50:>10.2f}{p95:>10.2f}")

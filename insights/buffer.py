@@ -33,6 +33,8 @@ KEY = "insights:events"
 BATCH_KEY = "insights:events:batch"  # the batch being written; kept until it is in the DB
 DEAD_KEY = "insights:events:dead"  # records the database refuses, for a person to look at
 LOCK_KEY = "insights:events:flushing"
+# Set in the WSGI environ by the page cache when it may have pushed the view already.
+PRESET_ID_ENVIRON = "insights.buffer_id"
 BATCH = 5000
 TIMEOUT_SECONDS = 0.25  # a page never waits longer than this for a Redis that is gone
 FLUSH_TIMEOUT_SECONDS = 5  # the flush reads 5,000 records at a time: it may wait longer
@@ -75,6 +77,35 @@ def buffer_client(timeout: float = TIMEOUT_SECONDS) -> redis.Redis | None:
     return _client(url, timeout) if url else None
 
 
+def record_head(
+    *,
+    kind: int,
+    visit: str = "",
+    assessment: str = "",
+    article: str = "",
+    question: int = 0,
+    label: str = "",
+) -> str:
+    """A buffer record's fixed part: the JSON object, still open for `record_tail`.
+
+    Split so the page cache can keep the head of an article's view with the page, and push
+    head + tail from Redis itself (site_project/page_cache.py)."""
+    fields = {
+        "kind": kind,
+        "visit": visit,
+        "assessment": assessment,
+        "article": article,
+        "question": question,
+        "label": label,
+    }
+    return json.dumps(fields, separators=(",", ":"))[:-1]
+
+
+def record_tail(*, at: datetime, buffer_id: uuid.UUID) -> str:
+    """When, and the record's id; closes the object `record_head` opened."""
+    return f',"at":"{at.isoformat()}","id":"{buffer_id.hex}"}}'
+
+
 def buffer_push(event: Event) -> bool:
     """Queue one event; False when it must be written directly (no buffer, or no Redis).
 
@@ -85,12 +116,11 @@ def buffer_push(event: Event) -> bool:
     if not url or time.monotonic() < _down_until.get(url, 0.0):
         return False
     event.buffer_id = event.buffer_id or uuid.uuid4()
-    record = {f: getattr(event, f) for f in RECORD_FIELDS} | {
-        "at": event.at.isoformat(),
-        "id": event.buffer_id.hex,
-    }
+    record = record_head(**{f: getattr(event, f) for f in RECORD_FIELDS}) + record_tail(
+        at=event.at, buffer_id=event.buffer_id
+    )
     try:
-        _client(url, TIMEOUT_SECONDS).lpush(KEY, json.dumps(record, separators=(",", ":")))
+        _client(url, TIMEOUT_SECONDS).lpush(KEY, record)
     except redis.RedisError:
         _down_until[url] = time.monotonic() + BACKOFF_SECONDS
         logger.warning(

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "site_project.edge.ForwardedHeadersMiddleware",  # before anything reads X-Forwarded-*
+    # Stores public pages as the rest of the stack sends them; site_project.wsgi serves them
+    # to anonymous visitors before any middleware runs (site_project/page_cache.py).
+    "site_project.page_cache.PageCacheMiddleware",
     "site_project.request_log.RequestIdMiddleware",  # early: every later log line has the id
     "django.middleware.security.SecurityMiddleware",
     # The CSP middleware comes before WhiteNoise so static files get the header too; ours sits
@@ -139,6 +142,9 @@ CACHES = {
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Whole public pages for anonymous visitors, served before the middleware (the edge):
+# a Redis URL, by default the cache's; empty turns the edge off.
+PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default=CACHES["default"]["LOCATION"])
 # Sessions (quiz progress) are read from Redis and written through to the database: one
 # query fewer on every quiz step, and a Redis outage falls back to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -384,9 +390,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 # The admin only (site_project.middleware): django-prose-editor writes an inline import map
-# and styles, and the email previews show HTML email, whose styles are inline by nature.
+# (allowed by its hash, added by the middleware, not by 'unsafe-inline') and inline styles,
+# and the email previews show HTML email, whose styles are inline by nature.
 ADMIN_CSP = SECURE_CSP | {
-    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
 }

@@ -35,6 +35,7 @@ def _isolated_settings(settings, tmp_path):
     settings.SITE_URL = "https://careers.example.com"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.INSIGHTS_BUFFER_URL = ""  # events straight to the database; see tests/insights
+    settings.PAGE_CACHE_URL = ""  # no edge cache; tests/articles/test_edge_cache.py turns it on
 
 
 @pytest.fixture(autouse=True)

@@ -94,3 +94,23 @@ def test_page_still_served_when_the_cache_is_down(client, settings):
     }
     article = make_article()
     assert client.get(f"/articles/{article.slug}/").status_code == 200
+
+
+def test_the_body_is_cleaned_once_when_saved_not_at_every_render():
+    article = make_article(body='<p onclick="x()">Hi</p><script>alert(1)</script>')
+    article.refresh_from_db()
+    assert "script" not in article.body and "onclick" not in article.body
+    assert "Hi" in article.body
+
+
+def test_the_migration_cleans_bodies_stored_before_save_did():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0002_clean_stored_bodies")
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(body="<p>Old</p><script>alert(1)</script>")
+    migration.clean_bodies(apps, None)
+    article.refresh_from_db()
+    assert article.body == "<p>Old</p>"

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from devtools.bench import percentile, write_padding_file
+from devtools.bench import percentile
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def test_padding_file_has_exactly_the_size_asked_for(tmp_path):
-    url = write_padding_file(tmp_path, 7034)
-    assert url == "/static/bench/same-size-as-article.txt"
-    assert (tmp_path / "bench" / "same-size-as-article.txt").stat().st_size == 7034
 
 
 def test_percentile_is_nearest_rank():
@@ -37,6 +31,7 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
             "devtools.bench",
             "--part=pages",
             "--seconds=1",
+            "--rounds=1",
             f"--tool={tool}",
             "--submits=4",
         ],
@@ -53,17 +48,33 @@ def test_bench_measures_both_urls_and_leaves_nothing_behind(tool):
         r"Article views counted: (\d+) waiting in Redis, (\d+) written", done.stdout
     )
     assert counted and int(counted[1]) > 0 and counted[2] == "0", done.stdout
-    for label in ("article page", "static file"):
+    rows = {}
+    for label in (
+        "WhiteNoise alone",
+        "article page (page cache)",
+        "article page (uncached)",
+        "home (page cache)",
+        "article list (page cache)",
+    ):
         row = re.search(
-            rf"^{label}\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)$", done.stdout, re.M
+            rf"^{re.escape(label)}\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)\s+([\d.]+)x$",
+            done.stdout,
+            re.M,
         )
         assert row, done.stdout
         requests_per_second, size, failed = float(row[1]), int(row[2]), int(row[3])
         assert requests_per_second > 0 and size > 1000 and failed == 0
+        rows[label] = size
+    # The baseline serves the article page's exact bytes.
+    assert rows["WhiteNoise alone"] == rows["article page (page cache)"]
+    assert re.search(r"^RATIO article page \(page cache\)\s+[\d.]+x to [\d.]+x", done.stdout, re.M)
     for sink in ("answers at once", "answers after 2 s"):
         row = re.search(rf"^{sink}\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+\d+$", done.stdout, re.M)
         assert row, done.stdout
         assert (row[1], row[2]) == ("4", "4")  # every submit reached the result page
+    # Quiz steps can't be cached: their latency is reported for every step kind and sink.
+    steps = re.findall(r"^QUIZ .+?(GET|POST)\)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", done.stdout, re.M)
+    assert len(steps) == 4 and all(int(count) == 4 * 10 for _, count, _, _ in steps), done.stdout
     workdir = re.search(r"Preparing the site in (\S+)", done.stdout)[1]
     assert not Path(workdir).exists()
 

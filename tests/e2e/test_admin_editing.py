@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from articles.models import Article
+from tests.e2e.test_content_security_policy import record_violations
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,12 @@ def editor(django_user_model):
     return django_user_model.objects.create_superuser(
         username="editor", email="editor@example.com", password=PASSWORD
     )
+
+
+def admin_script_src(page: Page, base_url: str) -> str:
+    response = page.request.get(base_url + "/admin/articles/article/add/")
+    header = response.headers["content-security-policy"]
+    return next(part for part in header.split(";") if part.strip().startswith("script-src"))
 
 
 def log_in_to_admin(page: Page, base_url: str, username: str) -> None:
@@ -59,6 +66,7 @@ def test_staff_edit_an_article_and_visitors_see_the_change(
     expect(page.locator(".lead")).to_have_text(seed_article.standfirst)
 
     admin = desktop_page
+    violations = record_violations(admin)
     log_in_to_admin(admin, live_server.url, "editor")
     open_article_in_admin(admin, seed_article.title)
     admin.get_by_label("Standfirst").fill(NEW_STANDFIRST)
@@ -66,6 +74,9 @@ def test_staff_edit_an_article_and_visitors_see_the_change(
     screenshot(admin, "editing")
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    # The editor ran (import map included) under a script-src without 'unsafe-inline'.
+    assert "'unsafe-inline'" not in admin_script_src(admin, live_server.url)
+    assert violations == []
 
     page.reload()
     expect(page.locator(".lead")).to_have_text(NEW_STANDFIRST)
