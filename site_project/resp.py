@@ -99,8 +99,12 @@ class RespClient:
             )
         if self.db:
             setup.append(("SELECT", str(self.db)))
-        for command in setup:
-            self.call(*command)
+        try:
+            for command in setup:
+                self.call(*command)
+        except Exception:
+            self.close()  # never keep a socket that failed to sign in or pick its database
+            raise
 
     def _read(self, stream: Any) -> Reply | ResponseError:
         line = stream.readline()
