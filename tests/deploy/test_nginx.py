@@ -10,7 +10,10 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[2]
 SITE_CONF = BASE_DIR / "deploy" / "nginx" / "site.conf"
 
-pytestmark = pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
+pytestmark = [
+    pytest.mark.subprocess,  # nginx -t and openssl run as processes of their own
+    pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed"),
+]
 
 
 def test_nginx_accepts_the_site_config(tmp_path):
