@@ -112,3 +112,20 @@ def test_staff_preview_a_draft_that_the_public_cannot_see(
 
     preview.get_by_role("link", name="Back to editing").click()
     expect(preview.get_by_label("Title")).to_have_value(draft.title)
+
+
+def test_staff_open_the_email_previews_with_no_policy_violation(
+    live_server, seed_article, page, editor
+):
+    """The admin's policy has no 'unsafe-inline' scripts; the previews' inline styles (HTML
+    email is styled inline) still apply, and nothing is refused."""
+    violations = record_violations(page)
+    log_in_to_admin(page, live_server.url, "editor")
+    page.goto(live_server.url + "/admin/leads/lead/email-previews/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    frames = page.locator("iframe[srcdoc]")
+    assert frames.count() >= 3  # the result, the fresh link, the team notice, follow-ups...
+    first = page.frame_locator("iframe[srcdoc]").first
+    expect(first.locator("body")).to_contain_text("Solar Talent Partners")
+    assert "'unsafe-inline'" not in admin_script_src(page, live_server.url)
+    assert violations == []
