@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from . import hooks
 from .addresses import ROLE_LOCAL_PARTS
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
-from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail, Suppression
+from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail, Suppression, today_start
 from .previews import email_previews
 from .services import (
     email_resend,
@@ -175,6 +175,30 @@ class SegmentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WorkFilter(admin.SimpleListFilter):
+    """The views a recruiter starts the day with; the admin home links to each."""
+
+    title = "work"
+    parameter_name = "work"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "My leads (open)"),
+            ("new_today", "New today"),
+            ("unassigned", "Nobody's yet (open)"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "mine":
+                return queryset.open_work().filter(owner=request.user)
+            case "new_today":
+                return queryset.arrived_since(today_start()).filter(erased_at__isnull=True)
+            case "unassigned":
+                return queryset.open_work().filter(owner__isnull=True)
+        return queryset
+
+
 class ConsentFilter(admin.SimpleListFilter):
     title = "follow-up emails"
     parameter_name = "follow_ups"
@@ -246,6 +270,7 @@ class LeadAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = (
+        WorkFilter,
         "status",
         SegmentFilter,
         ConsentFilter,

@@ -3,12 +3,12 @@
 `leads` knows nothing of quizzes or articles: where a lead came from is kept as text.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -40,10 +40,35 @@ class VisitSource(models.Model):
 SOURCE_FIELDS = {field.name: field.max_length for field in VisitSource._meta.local_fields}
 
 
+def today_start() -> datetime:
+    """Midnight in the firm's time zone (TIME_ZONE), where "today" is read."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def open_work_q() -> Q:
+    return Q(erased_at__isnull=True) & ~Q(status__in=[Lead.Status.PLACED, Lead.Status.NOT_A_FIT])
+
+
 class LeadQuerySet(models.QuerySet["Lead"]):
     def reachable(self) -> Self:
         """Leads we may send follow-ups to: consent given, address confirmed, not unsubscribed."""
         return self.filter(consented=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def open_work(self) -> Self:
+        """Leads a recruiter still works: not placed, not closed as not a fit, not erased."""
+        return self.filter(open_work_q())
+
+    def arrived_since(self, moment: datetime) -> Self:
+        return self.filter(created_at__gte=moment)
+
+    def work_counts(self, *, user_id: int, today_start: datetime) -> dict[str, int]:
+        """The admin home's three figures, in one query."""
+        counts: dict[str, int] = self.aggregate(
+            mine=Count("pk", filter=Q(owner_id=user_id) & open_work_q()),
+            new_today=Count("pk", filter=Q(created_at__gte=today_start, erased_at__isnull=True)),
+            unassigned=Count("pk", filter=Q(owner__isnull=True) & open_work_q()),
+        )
+        return counts
 
     def past_retention(self, *, now, days: int) -> Self:
         """Not erased yet, untouched for `days`, and not a person the firm works with

@@ -1,6 +1,7 @@
 """What recruiters do in the admin: find leads, change status and owner, resend failed mail."""
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from leads.models import Lead, OutboundEmail
 from tests.leads.factories import enqueue, make_lead, make_reachable_lead
@@ -139,3 +141,43 @@ def test_the_owner_menus_offer_only_people_who_may_work_leads(admin_client, admi
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.owner is None
+
+
+def test_the_admin_home_shows_a_recruiter_their_leads_and_links_each_list(client):
+    call_command("load_initial_content", stdout=StringIO())
+    users = get_user_model().objects
+    rita = users.create_user("rita", password="x", is_staff=True)
+    rita.groups.add(Group.objects.get(name="Recruiters"))
+    other = users.create_user("omar", password="x", is_staff=True)
+    mine_open = make_lead(email="a@example.com", owner=rita)
+    make_lead(email="b@example.com", owner=rita, status=Lead.Status.PLACED)  # done
+    make_lead(email="c@example.com", owner=other)
+    unassigned = make_lead(email="d@example.com")
+    old = make_lead(email="e@example.com")
+    Lead.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    client.force_login(rita)
+
+    home = client.get("/admin/").content.decode()
+    figures = dict(re.findall(r'\?work=(\w+)">[^<]+</a></th><td>(\d+)</td>', home))
+    assert figures == {"mine": "1", "new_today": "4", "unassigned": "2"}
+
+    def listed(work: str) -> set[str]:
+        page = client.get(f"/admin/leads/lead/?work={work}")
+        return {lead.email for lead in page.context["cl"].result_list}
+
+    assert listed("mine") == {mine_open.email}
+    assert listed("new_today") == {
+        "a@example.com",
+        "b@example.com",
+        "c@example.com",
+        "d@example.com",
+    }
+    assert listed("unassigned") == {unassigned.email, old.email}
+
+
+def test_staff_who_cannot_see_leads_get_no_lead_figures(client):
+    call_command("load_initial_content", stdout=StringIO())
+    editor = get_user_model().objects.create_user("eddie", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert 'id="lead-work"' not in client.get("/admin/").content.decode()
