@@ -31,6 +31,10 @@ EVENT_FIELD = "event"
 # (Other cookies, set by nothing on this site, don't change what a page shows.)
 PRIVATE_COOKIES_SETTINGS = ("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME")
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+# Variants kept per page (query strings: utm_* links, list pages). Past this, a page is
+# served by Django uncached: a script inventing query strings can't fill Redis, which also
+# holds the Celery broker and the insights buffer (no eviction there).
+MAX_VARIANTS = 64
 # Headers never stored: per request (the id), or added by the server itself.
 NOT_STORED = frozenset({"x-request-id", "date", "server", "connection"})
 
@@ -113,6 +117,8 @@ def page_store(
     entry = json.dumps(kept, separators=(",", ":")).encode() + b"\n" + body
     key = page_key(path)
     try:
+        if client.hlen(key) >= MAX_VARIANTS + 1:  # + the "event" field; close enough under races
+            return
         with client.pipeline(transaction=True) as pipe:
             pipe.hset(key, variant_name, entry)
             if event_head is not None:

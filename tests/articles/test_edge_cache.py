@@ -18,6 +18,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 
+from articles import page_cache
 from articles.page_cache import page_cache_client
 from articles.services import article_publish, article_unpublish
 from insights.buffer import KEY as BUFFER_KEY
@@ -267,3 +268,14 @@ def test_pages_still_served_when_the_page_cache_is_down(edge, settings):
     path = make_article().get_absolute_url()
     assert site.get(path).status == "200 OK"
     assert site.get("/").status == "200 OK"
+
+
+def test_invented_query_strings_can_t_fill_redis(edge, settings):
+    path = make_article().get_absolute_url()
+    for n in range(page_cache.MAX_VARIANTS + 10):
+        edge.get(f"{path}?utm_content=x{n}")
+    stored = page_cache_client().hlen(page_cache.page_key(path))
+    assert stored <= page_cache.MAX_VARIANTS + 1  # the variants and the view's event record
+    # A variant past the cap is still served, by Django.
+    late = edge.get(f"{path}?utm_content=late")
+    assert late.status == "200 OK" and not edge.get(f"{path}?utm_content=late").from_edge
