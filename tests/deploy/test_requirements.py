@@ -89,3 +89,12 @@ def test_production_install_takes_base_only_and_checks_hashes():
     installs = re.findall(r"pip install\b[^\n]*(?:\\\n[^\n]*)*", script)
     assert installs
     assert all("--require-hashes" in command for command in installs), installs
+
+
+def test_the_top_level_requirements_file_is_production_s_and_nothing_else():
+    lines = [
+        line.strip()
+        for line in (REQUIREMENTS.parent / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert lines == ["-r requirements/base.txt"]
