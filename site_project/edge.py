@@ -86,6 +86,14 @@ def visitor_address(meta: dict) -> IPAddress | None:
     return nearest
 
 
+def forwarded_headers_drop_untrusted(environ: dict) -> None:
+    """Drop X-Forwarded-* unless the peer is a trusted proxy: the one place the rule is
+    applied, for the middleware and for the page cache in front of it."""
+    if not is_trusted_proxy(parse_address(environ.get("REMOTE_ADDR", ""))):
+        for name in FORWARDED_HEADERS:
+            environ.pop(name, None)
+
+
 def visitor_ip(request: HttpRequest) -> str | None:
     """The visitor's address as text, or None when there is none to be had (a Unix socket,
     a test's bare request): django-axes stores it in an IP column, which PostgreSQL checks."""
@@ -101,7 +109,5 @@ class ForwardedHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_trusted_proxy(parse_address(request.META.get("REMOTE_ADDR", ""))):
-            for name in FORWARDED_HEADERS:
-                request.META.pop(name, None)
+        forwarded_headers_drop_untrusted(request.META)
         return self.get_response(request)

@@ -37,7 +37,7 @@ from insights import buffer as insights_buffer
 from insights.services import is_bot
 
 from . import resp
-from .edge import FORWARDED_HEADERS, is_trusted_proxy, parse_address
+from .edge import forwarded_headers_drop_untrusted
 from .request_log import HEADER as REQUEST_ID_HEADER
 from .request_log import SANE_ID
 
@@ -154,9 +154,7 @@ class PageCacheApp:
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes] | None:
         # The forwarded-header rule, as ForwardedHeadersMiddleware applies it.
-        if not is_trusted_proxy(parse_address(environ.get("REMOTE_ADDR", ""))):
-            for name in FORWARDED_HEADERS:
-                environ.pop(name, None)
+        forwarded_headers_drop_untrusted(environ)
         url = page_cache.page_cache_url()
         buffer_url = settings.INSIGHTS_BUFFER_URL
         counted = not is_bot(environ.get("HTTP_USER_AGENT", ""))
