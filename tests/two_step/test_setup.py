@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.two_step import helpers
-from tests.two_step.helpers import PASSWORD, app_code, enrol, make_staff
+from tests.two_step.helpers import PASSWORD, app_code, enrol, make_staff, next_app_code
 
 pytestmark = pytest.mark.django_db
 SETUP = "/admin/two-step/"
@@ -126,7 +126,7 @@ def test_a_current_code_also_turns_it_off(client):
     device, _ = enrol(user)
     helpers.sign_in_with_password(client)
     helpers.send_code(client, app_code(device))
-    client.post("/admin/two-step/turn-off/", {"secret": app_code(device, steps_ahead=1)})
+    client.post("/admin/two-step/turn-off/", {"secret": next_app_code(device)})
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
