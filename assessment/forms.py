@@ -83,6 +83,12 @@ class DetailsForm(forms.Form):
         ),
         required=False,
     )
+    # Filled by static/js/time_zone.js; a zone the server doesn't know is ignored (leads).
+    # No max_length: a hidden field's error would be one the visitor can't see or fix.
+    time_zone = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-time-zone": ""}),
+    )
     # A honeypot: people never see it, so anything typed here came from a bot.
     website = forms.CharField(
         label="Leave this field empty",
@@ -108,6 +114,7 @@ class DetailsForm(forms.Form):
             "current_role",
             "privacy_acknowledged",
             "follow_up_consent",
+            "time_zone",
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
             Submit("submit", "Send me my result", css_class="btn-brand btn-lg"),
         )

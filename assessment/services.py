@@ -157,6 +157,7 @@ def submission_create(
     consent_text: str,
     ip_address: str | None,
     source: Mapping[str, str],
+    time_zone: str = "",
 ) -> Submission:
     """Save the lead and the scored submission, and queue the result email, all at once.
 
@@ -178,6 +179,7 @@ def submission_create(
                 consent_text=consent_text,
                 ip_address=ip_address,
                 source=source,
+                time_zone=time_zone,
             )
     except IntegrityError:
         existing = Submission.objects.for_result_page().filter(key=progress.key).first()
@@ -198,6 +200,7 @@ def _submission_create(
     consent_text: str,
     ip_address: str | None,
     source: Mapping[str, str],
+    time_zone: str = "",
 ) -> Submission:
     by_pk: dict[Hashable, ResultBand] = {band.pk: band for band in bands}
     result = quiz.result(progress, [band.scoring_band() for band in bands])
@@ -211,6 +214,7 @@ def _submission_create(
         ip_address=ip_address,
         source=dict(source),
         segment=band.title if band else "",
+        time_zone=time_zone,
     )
     source_values = {
         name: clean_line(source.get(name, ""), max_length=length)

@@ -294,6 +294,7 @@ def _submit(request: HttpRequest, quiz: Quiz, progress: QuizProgress, form: Deta
             consent_text=form.consent_wording(),
             ip_address=visitor_ip(request),
             source=source_from_session(request.session),
+            time_zone=data.get("time_zone", ""),
         )
     except ValidationError as error:
         form.add_error("first_name" if error.code == "required" else "email", error)

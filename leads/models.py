@@ -91,6 +91,12 @@ class Lead(VisitSource):
     )
     first_name = models.CharField(max_length=100)
     current_role = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The visitor's time zone, as their browser gave it; blank means the firm's. "
+        "Follow-ups arrive in the send window of this zone.",
+    )
 
     consented = models.BooleanField(
         "agreed to follow-up emails",

@@ -20,7 +20,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,9 @@ from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
+from .pace import take_slot
 from .rendering import RenderedEmail, email_render
+from .send_window import clean_time_zone, next_in_window
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -61,13 +63,15 @@ def lead_capture(
     ip_address: str | None,
     source: dict[str, str],
     segment: str = "",
+    time_zone: str = "",
 ) -> Lead:
     """Create the lead, or update the one with this address (a returning visitor).
 
     The first visit's source is kept (first-touch attribution). Consent is recorded with
     its time, wording and IP; not ticking the box again does not withdraw earlier consent
     (unsubscribing does). `segment` is the latest result (a band title), kept for
-    choosing follow-ups. Raises ValidationError for a bad address or an empty name.
+    choosing follow-ups. `time_zone` is what the browser said (kept only if the server
+    knows the zone). Raises ValidationError for a bad address or an empty name.
     """
     email = normalise_email(email)
     name = clean_line(first_name, max_length=Lead._meta.get_field("first_name").max_length)
@@ -87,6 +91,7 @@ def lead_capture(
             lead.current_role = role or lead.current_role
         if segment:
             lead.segment = clean_line(segment, max_length=100)
+        lead.time_zone = clean_time_zone(time_zone) or lead.time_zone
         if consent_follow_ups:
             _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
         lead.save()
@@ -176,7 +181,9 @@ def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
     if lead.confirmed_at is None:  # follow_ups_schedule only calls this for reachable leads
         raise ValueError(f"Lead {lead.pk} has not confirmed their address")
     rendered = follow_up_render(step=step, lead=lead)
-    send_at = lead.confirmed_at + timedelta(days=step.delay_days)
+    send_at = next_in_window(
+        lead.confirmed_at + timedelta(days=step.delay_days), time_zone=lead.time_zone
+    )
     email = email_enqueue(
         lead=lead,
         kind=OutboundEmail.Kind.FOLLOW_UP,
@@ -254,6 +261,7 @@ def lead_erase(*, lead: Lead) -> Lead:
             email=placeholder,
             first_name=ERASED_NAME,
             current_role="",
+            time_zone="",
             consent_text="",
             consent_ip=None,
             referrer="",
@@ -399,12 +407,12 @@ def email_enqueue_template(
     )
 
 
-def email_dispatch(*, email_id: int) -> bool:
+def email_dispatch(*, email_id: int, countdown: float = 0.0) -> bool:
     """Hand a row to Celery. Best effort: if the broker is down, the sweeper sends it later."""
     from .tasks import deliver_email  # tasks import services; import late to avoid a cycle
 
     try:
-        deliver_email.apply_async(args=(email_id,))
+        deliver_email.apply_async(args=(email_id,), countdown=countdown)
     except Exception:
         logger.exception("Could not queue email %s; the outbox sweeper will send it", email_id)
         return False
@@ -430,6 +438,11 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     if refusal:
         _finish(email, status=OutboundEmail.Status.CANCELLED, error=refusal)
         return email
+    bulk = email.kind == OutboundEmail.Kind.FOLLOW_UP
+    if bulk:
+        opens = next_in_window(now, time_zone=email.lead.time_zone)
+        if opens > now:
+            return _hold(email, until=opens, why="Waiting for the send window to open.")
     if email.follow_up_step_id:
         try:
             _follow_up_refresh(email)
@@ -440,11 +453,34 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     if not email.message_id:
         email.message_id = make_msgid(domain=_message_id_domain())
         OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
+    slot = take_slot(to_email=email.to_email, bulk=bulk)
+    if not slot.go:
+        return _hold(email, until=timezone.now() + slot.wait, why="Held by the sending pace.")
     try:
         _build_message(email).send(using="default")
     except Exception as exc:
         return _record_failure(email, exc)
     _finish(email, status=OutboundEmail.Status.SENT, error="", sent_at=timezone.now())
+    return email
+
+
+def _hold(email: OutboundEmail, *, until: datetime, why: str) -> OutboundEmail:
+    """Not now: back to the outbox, due at `until`; holding is not a failed attempt.
+
+    A short wait goes back to Celery with a countdown; a long one (the night, tomorrow's
+    warm-up) is left to the sweeper, which hands it over once it is due.
+    """
+    OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.QUEUED,
+        send_at=until,
+        claimed_at=None,
+        attempts=F("attempts") - 1,
+        last_error=why,
+    )
+    email.refresh_from_db()
+    wait = (until - timezone.now()).total_seconds()
+    if wait <= settings.OUTBOX_SWEEP_GRACE_SECONDS:
+        email_dispatch(email_id=email.pk, countdown=max(wait, 0.0))
     return email
 
 
@@ -491,10 +527,18 @@ def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
             timeout=_sending_timeout(),
             grace=timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS),
         )
-        .order_by("send_at")
-        .values_list("pk", flat=True)[:limit]
+        # What a visitor waits for first, then the oldest; follow-ups last.
+        .annotate(bulk=Case(When(kind=OutboundEmail.Kind.FOLLOW_UP, then=1), default=0))
+        .order_by("bulk", "send_at")
+        .values_list("pk", flat=True)[: _sweep_batch(limit)]
     )
     return sum(email_dispatch(email_id=email_id) for email_id in ids)
+
+
+def _sweep_batch(limit: int) -> int:
+    """No more than a minute's worth under the global cap: the rest would only be held."""
+    cap = settings.EMAIL_RATE_PER_MINUTE if settings.EMAIL_PACE_URL else 0
+    return min(limit, cap + settings.EMAIL_RATE_TRANSACTIONAL_BURST) if cap > 0 else limit
 
 
 # Suppression -----------------------------------------------------------------------------

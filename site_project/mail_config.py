@@ -6,7 +6,10 @@ EMAIL_BACKEND_OVERRIDE to its backend path and its settings as ANYMAIL_* variabl
 or as JSON in ANYMAIL (see settings.py).
 """
 
+from datetime import date
+
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_TIMEOUT_SECONDS = 10
 SMTP_BACKEND = "leads.dkim_signing.EmailBackend"
@@ -38,3 +41,24 @@ def mailer_from_url(url: str, backend_override: str = "") -> dict:
     if backend.endswith("smtp.EmailBackend"):
         options.setdefault("timeout", DEFAULT_TIMEOUT_SECONDS)
     return {"BACKEND": backend, "OPTIONS": options}
+
+
+def warmup_start_from_env(value: str) -> date | None:
+    """EMAIL_WARMUP_START: a date, YYYY-MM-DD, or empty for no warm-up."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"EMAIL_WARMUP_START must be a date such as 2026-12-01, not {value!r}"
+        ) from None
+
+
+def send_window_from_env(hours: list[int]) -> tuple[int, int]:
+    """FOLLOW_UP_SEND_WINDOW: two whole hours, opening before closing, e.g. 8,18."""
+    if len(hours) != 2 or not 0 <= hours[0] < hours[1] <= 24:
+        raise ImproperlyConfigured(
+            f"FOLLOW_UP_SEND_WINDOW must be two hours such as 8,18 (open, close), not {hours!r}"
+        )
+    return hours[0], hours[1]

@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 from site_project.edge import trusted_networks
-from site_project.mail_config import mailer_from_url
+from site_project.mail_config import mailer_from_url, send_window_from_env, warmup_start_from_env
 from site_project.private_storage import private_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -261,6 +261,23 @@ OUTBOX_RETRY_BACKOFF_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_SECONDS", default=3
 OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=300)
 # A fresh row is left this long to its own on-commit hand-off before the sweeper steps in.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
+
+# Sending pace (leads/pace.py), held across every worker in Redis; 0 switches a cap off. Set
+# the global cap at or under your provider's limit. Transactional mail may run this many
+# messages ahead of the spacing. docs/email.md#pace-and-send-window
+EMAIL_PACE_URL: str = env.str("EMAIL_PACE_URL", default=REDIS_URL)
+EMAIL_RATE_PER_MINUTE: int = env.int("EMAIL_RATE_PER_MINUTE", default=600)
+EMAIL_RATE_PER_DOMAIN_PER_MINUTE: int = env.int("EMAIL_RATE_PER_DOMAIN_PER_MINUTE", default=0)
+EMAIL_RATE_TRANSACTIONAL_BURST: int = env.int("EMAIL_RATE_TRANSACTIONAL_BURST", default=20)
+# Warm-up of a new sending domain: follow-ups a day from EMAIL_WARMUP_START (YYYY-MM-DD), one
+# figure per day, e.g. "50,100,200,400,800"; after the last day, no daily limit.
+EMAIL_WARMUP_START = warmup_start_from_env(env.str("EMAIL_WARMUP_START", default=""))
+EMAIL_WARMUP_DAILY: list[int] = env.list("EMAIL_WARMUP_DAILY", cast=int, default=[])
+# Follow-ups go out only between these hours in the lead's own time zone (the browser's, else
+# the firm's TIME_ZONE); one that comes due outside waits for the window to open.
+FOLLOW_UP_SEND_WINDOW = send_window_from_env(
+    env.list("FOLLOW_UP_SEND_WINDOW", cast=int, default=[8, 18])
+)
 
 # GDPR: leads not placed or qualified are erased this many days after their last activity.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)

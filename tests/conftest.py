@@ -36,6 +36,10 @@ def _isolated_settings(settings, tmp_path):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.INSIGHTS_BUFFER_URL = ""  # events straight to the database; see tests/insights
     settings.PAGE_CACHE_URL = ""  # no edge cache; tests/articles/test_edge_cache.py turns it on
+    # No sending caps and an always-open window, so a test's outcome never hangs on the time of
+    # day; tests/leads/test_send_window.py and tests/integration/test_pace.py test them.
+    settings.EMAIL_PACE_URL = ""
+    settings.FOLLOW_UP_SEND_WINDOW = (0, 24)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -34,6 +35,7 @@ class RecordingHandler:
         # What was on the wire, unparsed: a parsed header hides encoded-words and folding.
         self.raw: list[bytes] = []
         self.mail_from: list[str] = []  # each message's envelope sender (MAIL FROM)
+        self.arrival_times: list[float] = []  # time.monotonic() as each message was accepted
         self.temporary_failures = 0
         self.refuse_recipients = False
         self.refusal = "550 5.1.1 No such user here"  # the answer when refusing recipients
@@ -58,6 +60,7 @@ class RecordingHandler:
             self.messages.append(message)
             self.raw.append(bytes(envelope.content))
             self.mail_from.append(envelope.mail_from)
+            self.arrival_times.append(time.monotonic())
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
@@ -148,6 +151,7 @@ def worker_process(*, broker_url: str, smtp_port: int, concurrency: int = 2):
         "SITE_URL": settings.SITE_URL,
         "CONN_MAX_AGE": "0",
         "LOG_LEVEL": "WARNING",
+        "FOLLOW_UP_SEND_WINDOW": "0,24",  # as in tests/conftest.py: not the time of day
     }
     args = [sys.executable, "-m", "celery", "-A", "site_project", "worker", "-l", "INFO"]
     args += ["--pool=threads", f"--concurrency={concurrency}", "-n", f"second-{os.getpid()}@%h"]
