@@ -33,6 +33,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -558,6 +560,8 @@ EMAIL_WORKERS = 2
 EMAIL_THREADS_PER_WORKER = 4
 EMAIL_MAX_SECONDS = 180
 MAX_EMAILS = 20_000
+PACE_EMAILS = 500  # due at once, under a cap of
+PACE_CAP = 60  # a minute
 
 # Runs inside `manage.py shell`: reachable leads, one follow-up step, and one due follow-up
 # row per lead, written straight to the outbox as the confirmation step would leave them.
@@ -602,12 +606,14 @@ class SinkHandler:
     def __init__(self) -> None:
         self.message_ids: list[str] = []
         self.last_arrival = 0.0
+        self.arrivals: list[float] = []
         self._parser = email.parser.BytesHeaderParser()
 
     async def handle_DATA(self, server, session, envelope):
         headers = self._parser.parsebytes(envelope.original_content or envelope.content)
         self.message_ids.append(str(headers.get("Message-ID", "")).strip())
         self.last_arrival = time.time()
+        self.arrivals.append(self.last_arrival)
         return "250 Message accepted for delivery"
 
 
@@ -640,8 +646,9 @@ def start_email_workers(env: dict[str, str], workdir: Path) -> list[subprocess.P
     return workers
 
 
-def run_emails(count: int) -> None:
-    """Deliver `count` due follow-ups with two workers; print messages/s, lost and duplicated."""
+@contextmanager
+def email_bench(count: int, settings: dict[str, str]) -> Iterator[tuple[dict, SinkHandler, int]]:
+    """Redis, an SMTP sink, `count` due follow-ups and two real workers; all stopped after."""
     from aiosmtpd.controller import Controller
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-email-"))
@@ -658,6 +665,9 @@ def run_emails(count: int) -> None:
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "OUTBOX_SWEEP_GRACE_SECONDS": "0",
             "CONN_MAX_AGE": "0",
+            # Whatever the hour in Denver: the window is measured by the tests, not here.
+            "FOLLOW_UP_SEND_WINDOW": "0,24",
+            **settings,
         }
         print(f"\nPreparing {count} due follow-ups in {workdir}")
         manage(env, "migrate", "--noinput")
@@ -670,31 +680,7 @@ def run_emails(count: int) -> None:
         print(
             f"Delivering with {EMAIL_WORKERS} worker processes x {EMAIL_THREADS_PER_WORKER} threads"
         )
-        sweep_output = manage(
-            env, "shell", "--no-imports", "-c", SWEEP.replace("COUNT", str(count))
-        )
-        started, handed = sweep_output.split()[-2:]
-        deadline = time.monotonic() + EMAIL_MAX_SECONDS
-        while len(sink.message_ids) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        finished = sink.last_arrival
-        time.sleep(1)  # a late duplicate would arrive now
-        statuses = json.loads(
-            manage(env, "shell", "--no-imports", "-c", STATUS_COUNTS).split("\n")[-2]
-        )
-        received = len(sink.message_ids)
-        unique = set(sink.message_ids)
-        seconds = max(finished - float(started), 1e-9)
-        lost = queued - len(unique)
-        print(f"\nFollow-up emails: {queued} due, {handed} handed to the workers by the sweeper")
-        print(
-            f"{'':<16}{'messages':>10}{'seconds':>10}{'messages/s':>12}{'lost':>6}{'duplicated':>12}"
-        )
-        print(
-            f"{'SMTP sink':<16}{received:>10}{seconds:>10.2f}{len(unique) / seconds:>12.1f}"
-            f"{lost:>6}{received - len(unique):>12}"
-        )
-        print(f"Outbox after the run: {statuses}")
+        yield env, sink, queued
     finally:
         for worker in workers:
             stop_process(worker)
@@ -706,6 +692,84 @@ def run_emails(count: int) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def sweep(env: dict[str, str], count: int) -> tuple[float, int]:
+    """What beat does every minute: hand what is due to the workers. (start time, handed)"""
+    started, handed = manage(
+        env, "shell", "--no-imports", "-c", SWEEP.replace("COUNT", str(count))
+    ).split()[-2:]
+    return float(started), int(handed)
+
+
+def outbox_statuses(env: dict[str, str]) -> dict[str, int]:
+    return json.loads(manage(env, "shell", "--no-imports", "-c", STATUS_COUNTS).split("\n")[-2])
+
+
+def run_emails(count: int) -> None:
+    """Deliver `count` due follow-ups with two workers, no caps; messages/s, lost, duplicated."""
+    with email_bench(count, {"EMAIL_PACE_URL": ""}) as (env, sink, queued):
+        started, handed = sweep(env, count)
+        deadline = time.monotonic() + EMAIL_MAX_SECONDS
+        while len(sink.message_ids) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        finished = sink.last_arrival
+        time.sleep(1)  # a late duplicate would arrive now
+        statuses = outbox_statuses(env)
+        received = len(sink.message_ids)
+        unique = set(sink.message_ids)
+        seconds = max(finished - started, 1e-9)
+        lost = queued - len(unique)
+        print(f"\nFollow-up emails: {queued} due, {handed} handed to the workers by the sweeper")
+        print(
+            f"{'':<16}{'messages':>10}{'seconds':>10}{'messages/s':>12}{'lost':>6}{'duplicated':>12}"
+        )
+        print(
+            f"{'SMTP sink':<16}{received:>10}{seconds:>10.2f}{len(unique) / seconds:>12.1f}"
+            f"{lost:>6}{received - len(unique):>12}"
+        )
+        print(f"Outbox after the run: {statuses}")
+
+
+def busiest_minute(arrivals: list[float]) -> int:
+    """The most messages that arrived in any 60-second window (sliding, not by the clock)."""
+    arrivals = sorted(arrivals)
+    most, first = 0, 0
+    for last, moment in enumerate(arrivals):
+        while moment - arrivals[first] >= 60:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def run_paced_emails(count: int, cap: int, minutes: int) -> None:
+    """`count` follow-ups due at once under a cap: does every minute stay under it?"""
+    settings = {"EMAIL_RATE_PER_MINUTE": str(cap), "EMAIL_RATE_PER_DOMAIN_PER_MINUTE": "0"}
+    with email_bench(count, settings) as (env, sink, queued):
+        started, handed = sweep(env, count)
+        for minute in range(1, minutes):  # beat's sweep, every minute
+            time.sleep(max(0.0, started + 60 * minute - time.time()))
+            handed += sweep(env, count)[1]
+        time.sleep(max(0.0, started + 60 * minutes - time.time()))
+        time.sleep(1)  # anything in flight lands now
+        statuses = outbox_statuses(env)
+        arrivals = [moment for moment in sink.arrivals if moment <= started + 60 * minutes]
+        unique = set(sink.message_ids)
+        waiting = statuses.get("queued", 0) + statuses.get("sending", 0)
+        lost = queued - statuses.get("sent", 0) - waiting  # one table snapshot, no race
+        print(
+            f"\nPaced follow-ups: {queued} due at once, cap {cap} a minute, {EMAIL_WORKERS} "
+            f"workers, {minutes} minutes; the sweeper handed over {handed}"
+        )
+        print(
+            f"{'sent':>8}{'per minute':>12}{'busiest 60 s':>14}{'waiting':>9}{'lost':>6}"
+            f"{'duplicated':>12}"
+        )
+        print(
+            f"{len(arrivals):>8}{len(arrivals) / minutes:>12.1f}{busiest_minute(arrivals):>14}"
+            f"{waiting:>9}{lost:>6}{len(sink.message_ids) - len(unique):>12}"
+        )
+        print(f"Outbox after the run: {statuses}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -714,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--part",
-        choices=["all", "pages", "gunicorn", "emails", "insights"],
+        choices=["all", "pages", "gunicorn", "emails", "pace", "insights"],
         default="all",
         help="what to measure (gunicorn: worker recycling settings, not part of all)",
     )
@@ -730,6 +794,12 @@ def main(argv: list[str] | None = None) -> int:
         default=60,
         help=f"details-form submits per SMTP sink (0 skips them; at most "
         f"{bench_submit.MAX_SUBMITS}; default 60)",
+    )
+    parser.add_argument(
+        "--pace-minutes",
+        type=int,
+        default=3,
+        help=f"minutes to watch {PACE_EMAILS} due follow-ups under a cap of {PACE_CAP} (default 3)",
     )
     args = parser.parse_args(argv)
     seconds = min(max(args.seconds, 1), MAX_SECONDS)
@@ -749,6 +819,8 @@ def main(argv: list[str] | None = None) -> int:
             run(seconds, tool, 0, rounds, gunicorn=True)
         if args.part in ("all", "emails"):
             run_emails(emails)
+        if args.part in ("all", "pace"):
+            run_paced_emails(PACE_EMAILS, PACE_CAP, args.pace_minutes)
         if args.part in ("all", "insights"):
             # Its own process: it needs a fresh database of its own.
             subprocess.run([sys.executable, "-m", "devtools.bench_insights"], check=False)

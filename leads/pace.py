@@ -36,47 +36,58 @@ logger = logging.getLogger(__name__)
 
 # KEYS: global bucket, domain bucket, today's warm-up counter.
 # ARGV: now (ms), global spacing (ms), domain spacing (ms), tolerance (ms),
-#       today's warm-up limit (-1: none), counter lifetime (s), bulk (1) or transactional (0).
-# Returns 0 when the message may go now, else how many ms to wait (-1: not today).
+#       today's warm-up limit (-1: none), counter lifetime (s), bulk (1) or transactional (0),
+#       the furthest ahead a slot may be booked (ms).
+# Returns {-1, 0} when no more follow-ups may go today, else {ms until the message's slot,
+# 1 if that slot is now booked for it or 0 if it is too far ahead to book}.
 _SCRIPT = """
 local now = tonumber(ARGV[1])
 local spacing = {tonumber(ARGV[2]), tonumber(ARGV[3])}
 local tolerance = tonumber(ARGV[4])
 local day_limit = tonumber(ARGV[5])
 local bulk = ARGV[7] == '1'
+local horizon = tonumber(ARGV[8])
 if bulk and day_limit >= 0 then
   local sent_today = tonumber(redis.call('GET', KEYS[3]) or '0')
-  if sent_today >= day_limit then return -1 end
+  if sent_today >= day_limit then return {-1, 0} end
 end
-local wait = 0
-local next_free = {}
+local slot = now
+local free_at = {}
 for i = 1, 2 do
   if spacing[i] > 0 then
-    local free_at = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now)
-    local late = free_at - now - tolerance
-    if late > wait then wait = late end
-    next_free[i] = free_at + spacing[i]
+    free_at[i] = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now)
+    slot = math.max(slot, free_at[i] - tolerance)
   end
 end
-if wait > 0 then return wait end
+if slot - now > horizon then return {slot - now, 0} end
 for i = 1, 2 do
-  if next_free[i] then
-    redis.call('SET', KEYS[i], next_free[i], 'PX', math.ceil(next_free[i] - now) + 60000)
+  if free_at[i] then
+    local next_free = math.max(free_at[i], slot) + spacing[i]
+    redis.call('SET', KEYS[i], next_free, 'PX', math.ceil(next_free - now) + 60000)
   end
 end
 if day_limit >= 0 then
   redis.call('INCR', KEYS[3])
   redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
-return 0
+return {slot - now, 1}
 """
+# A slot further ahead than this is not booked: the message waits for the sweeper instead of
+# holding a worker's countdown (and a later message's place) for long.
+BOOKING_HORIZON = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """`wait` is zero when the message may go now; otherwise how long to hold it."""
+    """`wait` is zero when the message may go now; otherwise how long to hold it.
+
+    `booked`: the slot `wait` from now is reserved for this message, which must then go
+    without asking again. Booking, rather than asking again and again, keeps a batch from
+    stampeding at every free slot.
+    """
 
     wait: timedelta
+    booked: bool = True
 
     @property
     def go(self) -> bool:
@@ -127,26 +138,40 @@ class Pace:
         tolerance = max(global_ms, domain_ms) * bursts
         domain = to_email.rpartition("@")[2].lower()
         try:
-            answer = int(
-                self.script(
-                    keys=["pace:all", f"pace:domain:{domain}", f"pace:day:{today.isoformat()}"],
-                    args=[
-                        int(now.timestamp() * 1000),
-                        global_ms,
-                        domain_ms,
-                        tolerance,
-                        -1 if limit is None else limit,
-                        2 * 24 * 3600,
-                        1 if bulk else 0,
-                    ],
-                )
+            wait_ms, booked = self.script(
+                keys=["pace:all", f"pace:domain:{domain}", f"pace:day:{today.isoformat()}"],
+                args=[
+                    int(now.timestamp() * 1000),
+                    global_ms,
+                    domain_ms,
+                    tolerance,
+                    -1 if limit is None else limit,
+                    2 * 24 * 3600,
+                    1 if bulk else 0,
+                    int(BOOKING_HORIZON.total_seconds() * 1000),
+                ],
             )
         except redis.RedisError:
             logger.warning("Sending pace: Redis unreachable, sending without the caps")
             return GO
-        if answer == -1:
-            return Verdict(wait=tomorrow - now)
-        return Verdict(wait=timedelta(milliseconds=answer))
+        if wait_ms == -1:
+            return Verdict(wait=tomorrow - now, booked=False)
+        return Verdict(wait=timedelta(milliseconds=int(wait_ms)), booked=bool(booked))
+
+
+def slot_still_good(slot_at: float, now: datetime) -> bool:
+    """A booked slot is kept only if the message is on time (within half a spacing).
+
+    A worker held up (a busy database, a restart) would otherwise send its late messages
+    together, in slots already past, and a minute could carry more than the cap. A late
+    message books again instead; its old slot stays empty.
+    """
+    spacings = [
+        _spacing_ms(settings.EMAIL_RATE_PER_MINUTE),
+        _spacing_ms(settings.EMAIL_RATE_PER_DOMAIN_PER_MINUTE),
+    ]
+    allowance_ms = min([ms for ms in spacings if ms] or [1000]) / 2
+    return now.timestamp() * 1000 - slot_at * 1000 <= allowance_ms
 
 
 _pace: dict[str, Pace] = {}

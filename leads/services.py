@@ -7,7 +7,7 @@ The sweeper in tasks.py picks up whatever that hand-off missed, so mail is late,
 import logging
 import unicodedata
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.utils import parseaddr
 from functools import partial
@@ -34,7 +34,7 @@ from .cleaning import clean_ip, clean_line, normalise_email
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
-from .pace import take_slot
+from .pace import GO, slot_still_good, take_slot
 from .rendering import RenderedEmail, email_render
 from .send_window import clean_time_zone, next_in_window
 from .tokens import unsubscribe_url
@@ -407,25 +407,36 @@ def email_enqueue_template(
     )
 
 
-def email_dispatch(*, email_id: int, countdown: float = 0.0) -> bool:
-    """Hand a row to Celery. Best effort: if the broker is down, the sweeper sends it later."""
+def email_dispatch(*, email_id: int, countdown: float = 0.0, slot_at: float | None = None) -> bool:
+    """Hand a row to Celery. Best effort: if the broker is down, the sweeper sends it later.
+
+    `slot_at` (a Unix time) passes on a sending slot the pace booked for this row.
+    """
     from .tasks import deliver_email  # tasks import services; import late to avoid a cycle
 
     try:
-        deliver_email.apply_async(args=(email_id,), countdown=countdown)
+        kwargs = {"slot_at": slot_at} if slot_at is not None else {}
+        deliver_email.apply_async(args=(email_id,), kwargs=kwargs, countdown=countdown)
     except Exception:
         logger.exception("Could not queue email %s; the outbox sweeper will send it", email_id)
         return False
     return True
 
 
-def email_deliver(*, email_id: int) -> OutboundEmail | None:
+def email_deliver(*, email_id: int, slot_at: float | None = None) -> OutboundEmail | None:
     """Claim the row, send it once, record the outcome.
 
     Returns None when there is nothing to do (sent, cancelled, not due, or another worker
-    holds it). Raises TemporarySendError when a later retry may succeed.
+    holds it). Raises TemporarySendError when a later retry may succeed. `slot_at`: the
+    pace booked this row a slot at that Unix time, so it goes without asking again (and a
+    countdown that ends a hair early on a skewed clock still finds the row due); a row
+    too late for its slot books another.
     """
     now = timezone.now()
+    if slot_at is not None and not slot_still_good(slot_at, now):
+        slot_at = None  # too late for its slot: it books a new one below
+    if slot_at is not None:
+        now = max(now, datetime.fromtimestamp(slot_at, tz=UTC))
     claimed = (
         OutboundEmail.objects.filter(pk=email_id)
         .claimable(now=now, timeout=_sending_timeout())
@@ -442,7 +453,9 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     if bulk:
         opens = next_in_window(now, time_zone=email.lead.time_zone)
         if opens > now:
-            return _hold(email, until=opens, why="Waiting for the send window to open.")
+            return _hold(
+                email, until=opens, why="Waiting for the send window to open.", booked=False
+            )
     if email.follow_up_step_id:
         try:
             _follow_up_refresh(email)
@@ -453,9 +466,10 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     if not email.message_id:
         email.message_id = make_msgid(domain=_message_id_domain())
         OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
-    slot = take_slot(to_email=email.to_email, bulk=bulk)
+    slot = GO if slot_at is not None else take_slot(to_email=email.to_email, bulk=bulk)
     if not slot.go:
-        return _hold(email, until=timezone.now() + slot.wait, why="Held by the sending pace.")
+        until = timezone.now() + slot.wait
+        return _hold(email, until=until, why="Held by the sending pace.", booked=slot.booked)
     try:
         _build_message(email).send(using="default")
     except Exception as exc:
@@ -464,23 +478,24 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
     return email
 
 
-def _hold(email: OutboundEmail, *, until: datetime, why: str) -> OutboundEmail:
+def _hold(email: OutboundEmail, *, until: datetime, why: str, booked: bool) -> OutboundEmail:
     """Not now: back to the outbox, due at `until`; holding is not a failed attempt.
 
-    A short wait goes back to Celery with a countdown; a long one (the night, tomorrow's
-    warm-up) is left to the sweeper, which hands it over once it is due.
+    A booked slot goes back to Celery with a countdown and the slot's time, and keeps its
+    claim time so the sweeper leaves it to that task (unless the task is lost). Anything else
+    (the night, tomorrow's warm-up) waits for the sweeper, which hands it over once it is due.
     """
     OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
         status=OutboundEmail.Status.QUEUED,
         send_at=until,
-        claimed_at=None,
+        claimed_at=timezone.now() if booked else None,
         attempts=F("attempts") - 1,
         last_error=why,
     )
     email.refresh_from_db()
-    wait = (until - timezone.now()).total_seconds()
-    if wait <= settings.OUTBOX_SWEEP_GRACE_SECONDS:
-        email_dispatch(email_id=email.pk, countdown=max(wait, 0.0))
+    if booked:
+        wait = max((until - timezone.now()).total_seconds(), 0.0)
+        email_dispatch(email_id=email.pk, countdown=wait, slot_at=until.timestamp())
     return email
 
 

@@ -28,8 +28,8 @@ class DeliverEmailTask(Task):
     # The row's own attempt counter is the real limit; this only stops a runaway task.
     max_retries=settings.OUTBOX_MAX_ATTEMPTS,
 )
-def deliver_email(email_id: int) -> None:
-    email_deliver(email_id=email_id)
+def deliver_email(email_id: int, slot_at: float | None = None) -> None:
+    email_deliver(email_id=email_id, slot_at=slot_at)
 
 
 @shared_task

@@ -111,9 +111,7 @@ def test_details_page_has_the_fields_and_an_unticked_follow_up_box(finished):
     assert re.search(r'name="website"[^>]*tabindex="-1"', html)
     assert 'autocomplete="email"' in html and 'autocomplete="given-name"' in html
     # No inline script or style (the CSP allows neither): the one script is a static file.
-    assert re.findall(r"<script[^>]*>", html) == [
-        '<script src="/static/js/time_zone.js" defer>'
-    ]
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/time_zone.js" defer>']
     assert "style=" not in html
 
 

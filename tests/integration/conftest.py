@@ -151,7 +151,9 @@ def worker_process(*, broker_url: str, smtp_port: int, concurrency: int = 2):
         "SITE_URL": settings.SITE_URL,
         "CONN_MAX_AGE": "0",
         "LOG_LEVEL": "WARNING",
-        "FOLLOW_UP_SEND_WINDOW": "0,24",  # as in tests/conftest.py: not the time of day
+        # As in tests/conftest.py: no caps, and not the time of day (tests/integration/test_pace.py)
+        "EMAIL_PACE_URL": "",
+        "FOLLOW_UP_SEND_WINDOW": "0,24",
     }
     args = [sys.executable, "-m", "celery", "-A", "site_project", "worker", "-l", "INFO"]
     args += ["--pool=threads", f"--concurrency={concurrency}", "-n", f"second-{os.getpid()}@%h"]

@@ -40,16 +40,25 @@ def later(ms: int) -> datetime:
     return NOW + timedelta(milliseconds=ms)
 
 
-def test_a_global_cap_spaces_messages_evenly(pace, settings):
+def test_a_global_cap_books_each_message_its_own_slot(pace, settings):
     settings.EMAIL_RATE_PER_MINUTE = 60  # one a second
     assert pace.take(to_email="a@example.com", bulk=True, now=NOW).go
-    held = pace.take(to_email="b@example.org", bulk=True, now=later(250))
-    assert not held.go and held.wait == timedelta(milliseconds=750)
-    assert pace.take(to_email="b@example.org", bulk=True, now=later(1000)).go
-    # A refused try takes no slot: the next one is due a second after the last that went.
-    assert pace.take(to_email="c@example.net", bulk=True, now=later(1600)).wait == timedelta(
-        milliseconds=400
-    )
+    # Each message that can't go now books the next free slot, so a batch never stampedes.
+    second = pace.take(to_email="b@example.org", bulk=True, now=later(250))
+    assert (second.wait, second.booked) == (timedelta(milliseconds=750), True)
+    third = pace.take(to_email="c@example.net", bulk=True, now=later(250))
+    assert (third.wait, third.booked) == (timedelta(milliseconds=1750), True)
+    # Once the booked slots have passed, the next message goes at once.
+    assert pace.take(to_email="d@example.com", bulk=True, now=later(3000)).go
+
+
+def test_a_slot_too_far_ahead_is_not_booked(pace, settings):
+    settings.EMAIL_RATE_PER_MINUTE = 1  # one a minute: the sixth is more than 5 minutes out
+    verdicts = [pace.take(to_email="a@example.com", bulk=True, now=NOW) for _ in range(8)]
+    assert [v.booked for v in verdicts] == [True] * 6 + [False] * 2
+    assert verdicts[5].wait == timedelta(minutes=5)
+    # An unbooked message took nothing: the next one's slot is still six minutes out.
+    assert verdicts[7].wait == timedelta(minutes=6)
 
 
 def test_a_domain_cap_holds_one_domain_and_lets_the_others_through(pace, settings):
@@ -58,18 +67,22 @@ def test_a_domain_cap_holds_one_domain_and_lets_the_others_through(pace, setting
     held = pace.take(to_email="bo@GMAIL.com", bulk=True, now=later(1000))
     assert held.wait == timedelta(seconds=29)
     assert pace.take(to_email="cy@outlook.com", bulk=True, now=later(1000)).go
-    assert pace.take(to_email="bo@gmail.com", bulk=True, now=later(30_000)).go
+    # bo's slot at 30 s is booked; the next Gmail address gets the one after.
+    assert pace.take(to_email="di@gmail.com", bulk=True, now=later(30_000)).wait == timedelta(
+        seconds=30
+    )
 
 
 def test_transactional_mail_may_run_ahead_of_follow_ups_by_the_burst(pace, settings):
     settings.EMAIL_RATE_PER_MINUTE = 60
     settings.EMAIL_RATE_TRANSACTIONAL_BURST = 3
     assert pace.take(to_email="a@example.com", bulk=True, now=NOW).go
-    assert not pace.take(to_email="b@example.com", bulk=True, now=NOW).go
-    results = [pace.take(to_email=f"r{n}@example.com", bulk=False, now=NOW) for n in range(4)]
-    assert [r.go for r in results] == [True, True, True, False]
-    # The follow-ups wait behind the results that went ahead: four slots are taken.
-    assert pace.take(to_email="b@example.com", bulk=True, now=NOW).wait == timedelta(seconds=4)
+    assert pace.take(to_email="b@example.com", bulk=True, now=NOW).wait == timedelta(seconds=1)
+    # Slots at 0 s and 1 s are taken; a result may go up to 3 slots ahead of the queue.
+    results = [pace.take(to_email=f"r{n}@example.com", bulk=False, now=NOW) for n in range(3)]
+    assert [r.wait for r in results] == [timedelta(0), timedelta(0), timedelta(seconds=1)]
+    # The follow-ups wait behind the results that went ahead: five slots are taken.
+    assert pace.take(to_email="c@example.com", bulk=True, now=NOW).wait == timedelta(seconds=5)
 
 
 def test_warm_up_holds_follow_ups_until_tomorrow_but_never_results(pace, settings):
@@ -108,7 +121,6 @@ def test_a_worker_sends_every_message_once_no_faster_than_the_cap(broker, smtp_s
     settings.EMAIL_PACE_URL = broker
     settings.EMAIL_RATE_PER_MINUTE = 300  # one every 200 ms
     settings.EMAIL_RATE_TRANSACTIONAL_BURST = 0
-    settings.OUTBOX_SWEEP_GRACE_SECONDS = 60
     ids = _due_rows(12)
     with running_worker(concurrency=2):
         for email_id in ids:
