@@ -120,6 +120,11 @@ def test_the_result_email_has_band_traits_and_download_link(
         assert "strongest sign" in part.lower() and "Next step:" in part
         assert f"https://careers.example.com/assessment/{quiz.slug}/download/" in part
         assert "Yes, send me the career emails" in part and "/email/confirm/" in part
+        # What they asked for comes first: the download, then their result, then confirming.
+        download = part.index("/download/")
+        assert download < part.index("Between the two summary.") < part.index("/email/confirm/")
+    assert re.search(r'<a class="button button-primary" href="[^"]+/download/', html)
+    assert re.search(r'<a class="button button-secondary" href="[^"]+/email/confirm/', html)
     assert result.subject.startswith("Your result: Between the two")
 
 
