@@ -8,10 +8,13 @@ docs/email.md#the-layout.
 from io import StringIO
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
 from leads.previews import Preview, email_previews
+
+from .test_accessibility import describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -136,3 +139,21 @@ def test_text_and_buttons_stay_readable_in_light_and_dark_mode(browser, previews
                 assert contrast(text, fill) >= 4.5, f"{where}: {kind} button {text} on {fill}"
         assert page.locator("img:not([alt])").count() == 0, where
         page.context.close()
+
+
+# Rules about a whole page: an email is shown inside the mail client's page, which has the
+# landmarks (an email declaring a main region would nest a second one) and shows the
+# subject as the heading a follow-up, written as a letter, starts under.
+NOT_FOR_EMAIL = {
+    rule: {"enabled": False} for rule in ("landmark-one-main", "region", "page-has-heading-one")
+}
+
+
+def test_every_email_has_no_accessibility_violations(browser, previews):
+    axe = Axe()
+    for preview in previews:
+        page = open_email(browser, preview.html_body, width=375)
+        options = {"resultTypes": ["violations"], "rules": NOT_FOR_EMAIL}
+        violations = axe.run(page, options=options).response["violations"]
+        page.context.close()
+        assert not violations, f"axe on {preview.label}:\n{describe(violations)}"
