@@ -128,6 +128,15 @@ def test_the_result_email_has_band_traits_and_download_link(
     assert result.subject.startswith("Your result: Between the two")
 
 
+def test_without_a_whitepaper_confirming_is_the_result_emails_main_button(client):
+    quiz = make_quiz(questions=4, title="No paper")
+    answer_all(client, quiz)
+    client.post(details_url(quiz), DETAILS | {"follow_up_consent": "on"})
+    html = _result_emails().get().html_body
+    assert "/download/" not in html
+    assert re.search(r'<a class="button button-primary" href="[^"]+/email/confirm/', html)
+
+
 def test_no_confirm_link_without_the_follow_up_box(finished, quiz):
     finished.post(details_url(quiz), DETAILS)
     email = _result_emails().get()
