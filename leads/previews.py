@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import hooks
+from .follow_up_email import follow_up_context
 from .models import FollowUpStep, Lead
 from .rendering import email_render
 
@@ -80,7 +81,7 @@ def lead_email_samples(*, lead: Lead) -> list[EmailSample]:
                 name="follow_up",
                 label=f"Follow-up: {step.subject}{state}",
                 description=f"Sent {step.delay_days} day(s) after confirming, to {audience}.",
-                context={"step": step},  # as follow_up_render passes it
+                context=follow_up_context(step=step, lead=lead),  # as follow_up_render does
             )
         )
     samples.append(

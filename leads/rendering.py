@@ -13,6 +13,7 @@ import css_inline
 from django.conf import settings
 from django.template import engines
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from .cleaning import clean_line
 from .models import Lead
@@ -38,6 +39,8 @@ def email_context(*, lead: Lead | None) -> dict:
         "FIRM_NAME": settings.FIRM_NAME,
         "FIRM_POSTAL_ADDRESS": settings.FIRM_POSTAL_ADDRESS,
         "SITE_URL": settings.SITE_URL,
+        # "Talk to a recruiter" goes here unless the email has a call_request_url.
+        "contact_url": settings.SITE_URL + reverse("contact"),
         "lead": lead,
     }
     if lead is not None and lead.pk:

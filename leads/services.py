@@ -31,6 +31,7 @@ from insights.services import event_record
 from . import hooks
 from .addresses import AddressReview, address_review, suppression_key
 from .cleaning import clean_ip, clean_line, normalise_email
+from .follow_up_email import follow_up_context, reply_address
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
@@ -216,7 +217,9 @@ def _follow_up_enqueue(*, lead: Lead, step: FollowUpStep) -> OutboundEmail:
 
 
 def follow_up_render(*, step: FollowUpStep, lead: Lead) -> RenderedEmail:
-    return email_render(template="follow_up", context={"step": step}, lead=lead)
+    return email_render(
+        template="follow_up", context=follow_up_context(step=step, lead=lead), lead=lead
+    )
 
 
 def follow_up_step_delete(*, steps: QuerySet[FollowUpStep]) -> int:
@@ -888,11 +891,8 @@ def _identity_headers(email: OutboundEmail) -> dict[str, str]:
             headers["Reply-To"] = email.lead.email
         return headers
     if email.kind == OutboundEmail.Kind.FOLLOW_UP:
-        owner = email.lead.owner
-        owner_email = getattr(owner, "email", "") if owner is not None else ""
         return {
-            # "Yes, let's talk" reaches their recruiter, else the team.
-            "Reply-To": owner_email or settings.RECRUITING_TEAM_EMAIL,
+            "Reply-To": reply_address(email.lead),
             "Feedback-ID": _feedback_id(email),
         }
     return {}

@@ -357,6 +357,11 @@ FIRM_OFFICE_HOURS = env.str("FIRM_OFFICE_HOURS", default="Monday to Friday, 8 am
 # Brand colours: the primary must keep 4.5:1 contrast with white text.
 FIRM_COLOR_PRIMARY = env.str("FIRM_COLOR_PRIMARY", default="#0b5563")
 FIRM_COLOR_ACCENT = env.str("FIRM_COLOR_ACCENT", default="#f2b134")
+# Who signs a follow-up email: the lead's recruiter (their name, then this role and the
+# firm), else the team signature below. docs/email.md#the-layout
+EMAIL_SIGNATURE_RECRUITER_ROLE = env.str("EMAIL_SIGNATURE_RECRUITER_ROLE", default="Recruiter")
+EMAIL_SIGNATURE_TEAM_NAME = env.str("EMAIL_SIGNATURE_TEAM_NAME", default="The recruiting team")
+EMAIL_SIGNATURE_TEAM_ROLE = env.str("EMAIL_SIGNATURE_TEAM_ROLE", default=FIRM_NAME)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 

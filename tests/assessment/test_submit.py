@@ -120,7 +120,21 @@ def test_the_result_email_has_band_traits_and_download_link(
         assert "strongest sign" in part.lower() and "Next step:" in part
         assert f"https://careers.example.com/assessment/{quiz.slug}/download/" in part
         assert "Yes, send me the career emails" in part and "/email/confirm/" in part
+        # What they asked for comes first: the download, then their result, then confirming.
+        download = part.index("/download/")
+        assert download < part.index("Between the two summary.") < part.index("/email/confirm/")
+    assert re.search(r'<a class="button button-primary" href="[^"]+/download/', html)
+    assert re.search(r'<a class="button button-secondary" href="[^"]+/email/confirm/', html)
     assert result.subject.startswith("Your result: Between the two")
+
+
+def test_without_a_whitepaper_confirming_is_the_result_emails_main_button(client):
+    quiz = make_quiz(questions=4, title="No paper")
+    answer_all(client, quiz)
+    client.post(details_url(quiz), DETAILS | {"follow_up_consent": "on"})
+    html = _result_emails().get().html_body
+    assert "/download/" not in html
+    assert re.search(r'<a class="button button-primary" href="[^"]+/email/confirm/', html)
 
 
 def test_no_confirm_link_without_the_follow_up_box(finished, quiz):
