@@ -150,6 +150,7 @@ def delivery_deliver(*, delivery_id: int) -> Delivery | None:
     if not claimed:
         return None
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
+    delivery.response_status = delivery.response_ms = None  # this try's, once it has one
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         _finish(delivery, status=Delivery.Status.CANCELLED, error="The endpoint is switched off.")
@@ -182,11 +183,11 @@ def _describe_error(exc: Exception) -> str:
 
 def _answered(delivery: Delivery, response: Response) -> Delivery:
     ms = round(response.seconds * 1000)
-    Delivery.objects.filter(pk=delivery.pk).update(response_status=response.status, response_ms=ms)
     delivery.response_status, delivery.response_ms = response.status, ms
     if 200 <= response.status < 300:
         _finish(delivery, status=Delivery.Status.DELIVERED, error="", delivered_at=timezone.now())
-        Endpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
+        if delivery.endpoint.failing_since is not None:
+            Endpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
         return delivery
     excerpt = response.body[:200].decode("utf-8", "replace")
     error = f"HTTP {response.status}" + (f": {excerpt}" if excerpt.strip() else "")
@@ -212,6 +213,8 @@ def _failed(delivery: Delivery, *, error: str) -> Delivery:
             next_attempt_at=now + timedelta(seconds=wait),
             claimed_at=None,
             last_error=error,
+            response_status=delivery.response_status,
+            response_ms=delivery.response_ms,
         )
         delivery.status, delivery.last_error = Delivery.Status.QUEUED, error
         logger.warning("Webhook %s: try %s failed (%s)", delivery.pk, delivery.attempts, error)
@@ -231,7 +234,11 @@ def _finish(
     delivery: Delivery, *, status: str, error: str, delivered_at: datetime | None = None
 ) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, last_error=error, delivered_at=delivered_at
+        status=status,
+        last_error=error,
+        delivered_at=delivered_at,
+        response_status=delivery.response_status,
+        response_ms=delivery.response_ms,
     )
     delivery.status, delivery.last_error, delivery.delivered_at = status, error, delivered_at
 
