@@ -5,6 +5,7 @@ told to answer slowly, with 500 or 410, with a redirect, with a huge body, or no
 """
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +42,9 @@ class Receiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hooks/crm"
+
+    def url_for(self, host: str, scheme: str = "http") -> str:
+        return f"{scheme}://{host}:{self.port}/hooks/crm"
 
     def ids(self) -> list[str]:
         with self.lock:
@@ -119,11 +123,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_receiver(secret: str) -> Iterator[Receiver]:
-    """The receiver on a free loopback port, in threads of this process."""
+def running_receiver(secret: str, tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """The receiver on a free loopback port, in threads of this process (HTTPS with `tls`)."""
     receiver = Receiver(secret=secret)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     receiver.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

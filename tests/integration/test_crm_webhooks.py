@@ -5,6 +5,7 @@ gets killed, and an SMTP server for the admins' notice."""
 import signal
 import time
 from collections import Counter
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -226,3 +227,81 @@ def test_a_worker_killed_mid_batch_loses_nothing(receiver, broker, settings, mon
         # A repeat only for what reached the receiver before the crash, with the same id.
         assert count == 1 or (webhook_id in seen_before and count <= 2)
     assert receiver.bad_signatures == 0
+
+
+def self_signed(tmp_path, name: str) -> tuple[str, str]:
+    """A certificate for `name` (and its key), as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+@pytest.fixture
+def crm_test_resolves_to_loopback(monkeypatch):
+    """crm.test resolves to 127.0.0.1: the delivery must connect there but speak to crm.test."""
+    from crm_webhooks import url_guard
+
+    monkeypatch.setattr(
+        url_guard, "resolve", lambda host, port: ["127.0.0.1"] if host == "crm.test" else []
+    )
+
+
+@pytest.mark.usefixtures("crm_test_resolves_to_loopback")
+def test_the_checked_address_is_called_with_the_real_name_as_host(receiver):
+    Endpoint.objects.filter(pk=receiver.endpoint.pk).update(url=receiver.url_for("crm.test"))
+    delivery = deliver(one_delivery())
+    [got] = receiver.wait_for(1)
+    assert delivery.status == "delivered"
+    assert got.headers["host"] == f"crm.test:{receiver.port}"
+
+
+@pytest.mark.parametrize(("certified", "delivered"), [("crm.test", True), ("other.test", False)])
+@pytest.mark.usefixtures("crm_test_resolves_to_loopback")
+def test_https_checks_the_certificate_against_the_name_not_the_address(
+    tmp_path, monkeypatch, certified, delivered
+):
+    import ssl
+
+    cert, key = self_signed(tmp_path, certified)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+    client_tls = ssl.create_default_context(cafile=cert)  # trusts only the test's certificate
+    monkeypatch.setattr("crm_webhooks.transport.ssl.create_default_context", lambda: client_tls)
+    secret = new_secret()
+    with running_receiver(secret, tls=server_tls) as receiver:
+        make_endpoint(url=receiver.url_for("crm.test", scheme="https"), secret=secret)
+        delivery = deliver(one_delivery())
+        if delivered:
+            [got] = receiver.wait_for(1)
+            assert got.headers["host"] == f"crm.test:{receiver.port}"
+            assert delivery.status == "delivered"
+        else:
+            assert delivery.status == "queued" and receiver.received == []
+            assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
