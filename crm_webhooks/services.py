@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import json
 import logging
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -127,12 +128,17 @@ def signed_request(delivery: Delivery, *, now: datetime) -> tuple[bytes, dict[st
     signature = Webhook(delivery.endpoint.secret).sign(delivery.webhook_id, now, body)
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": f"{settings.FIRM_NAME} webhooks",
+        # Header values are Latin-1 on the wire: the firm's name without its accents.
+        "User-Agent": f"{_ascii(settings.FIRM_NAME)} webhooks",
         "webhook-id": delivery.webhook_id,
         "webhook-timestamp": str(int(now.timestamp())),
         "webhook-signature": signature,
     }
     return body.encode(), headers
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip()
 
 
 def delivery_deliver(*, delivery_id: int) -> Delivery | None:
@@ -369,6 +375,6 @@ def _disabled_notice(endpoint: Endpoint) -> str:
     return (
         f"The webhook endpoint “{endpoint.name}” ({endpoint.url}) no longer receives events.\n\n"
         f"Why: {endpoint.disabled_reason}\n\n"
-        "Events for it are kept but not sent. Fix the receiver, then tick “active” again and "
-        f"resend the failed deliveries from its page:\n{url}\n"
+        "Nothing is sent to it until it is switched on again. Fix the receiver, then tick "
+        f"“active” again and resend the failed deliveries from its page:\n{url}\n"
     )
