@@ -185,6 +185,6 @@ class DeliveryAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"Skipped {skipped}: already on their way, or their data was erased.",
+                f"Skipped {skipped}: already on their way, or their data was erased or expired.",
                 messages.WARNING,
             )

@@ -109,6 +109,19 @@ def deliveries_forget(*, subject: str) -> int:
     return rows.update(payload={}, subject="")
 
 
+def deliveries_prune(*, now: datetime | None = None) -> int:
+    """Empty the payloads of finished deliveries older than WEBHOOK_PAYLOAD_RETENTION_DAYS:
+    the CRM has the data; the log keeps the event, time and answer. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOK_PAYLOAD_RETENTION_DAYS)
+    finished = [Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.CANCELLED]
+    return (
+        Delivery.objects.filter(status__in=finished, created_at__lt=cutoff)
+        .exclude(payload={})
+        .update(payload={}, subject="")
+    )
+
+
 # Delivering --------------------------------------------------------------------------------
 
 
@@ -254,7 +267,7 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
     if delivery.status in (Delivery.Status.QUEUED, Delivery.Status.SENDING):
         raise ValueError("This delivery is already on its way.")
     if not delivery.payload:
-        raise ValueError("This delivery's data was erased; it can't be sent again.")
+        raise ValueError("This delivery's data was erased or has expired; it can't be sent again.")
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.QUEUED,
         attempts=0,

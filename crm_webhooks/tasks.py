@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import deliveries_sweep, delivery_deliver
+from .services import deliveries_prune, deliveries_sweep, delivery_deliver
 
 
 @shared_task
@@ -15,3 +15,9 @@ def sweep_webhooks() -> int:
     """Every minute (celery beat): send what the hand-off missed, retries that came due, and
     rows a dead worker left; switch off endpoints that keep failing."""
     return deliveries_sweep()
+
+
+@shared_task
+def prune_webhook_payloads() -> int:
+    """Daily (celery beat): old payloads go, see WEBHOOK_PAYLOAD_RETENTION_DAYS."""
+    return deliveries_prune()

@@ -276,6 +276,8 @@ WEBHOOK_DISABLE_AFTER_DAYS: int = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=
 # Networks webhooks may reach although they are not public (e.g. a CRM on the office
 # network, "10.1.2.0/24"); empty: public addresses only (the SSRF guard).
 WEBHOOK_ALLOWED_NETWORKS: list[str] = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+# Finished deliveries keep their payload (personal data) this long, for resending.
+WEBHOOK_PAYLOAD_RETENTION_DAYS: int = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
 # Who is emailed when an endpoint is switched off; empty: every active superuser.
 WEBHOOK_ALERT_EMAILS: list[str] = env.list("WEBHOOK_ALERT_EMAILS", default=[])
 
@@ -327,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm_webhooks.tasks.sweep_webhooks",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "crm-webhooks-prune-payloads": {
+        "task": "crm_webhooks.tasks.prune_webhook_payloads",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
     },
     "insights-flush-events": {
         "task": "insights.tasks.flush_events",

@@ -13,8 +13,10 @@ from crm_webhooks import services
 from crm_webhooks.models import Delivery, Endpoint
 from crm_webhooks.services import (
     backoff_seconds,
+    deliveries_prune,
     deliveries_sweep,
     delivery_deliver,
+    delivery_resend,
     endpoints_notify_disabled,
     queue_event,
 )
@@ -159,3 +161,34 @@ def test_a_switched_off_endpoint_cancels_what_it_had_waiting(dns, answers):
     delivery_deliver(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "cancelled" and sent == []
+
+
+def test_old_finished_payloads_are_emptied_and_can_no_longer_be_resent(settings):
+    settings.WEBHOOK_PAYLOAD_RETENTION_DAYS = 30
+    endpoint = make_endpoint()
+    old, recent, waiting = (
+        queue_event("lead.created", {"lead": {"id": n}}, key=f"lead.created:{n}")[0]
+        for n in (1, 2, 3)
+    )
+    Delivery.objects.filter(pk__in=[old.pk, recent.pk]).update(status="delivered")
+    Delivery.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    assert deliveries_prune() == 1
+    old.refresh_from_db()
+    assert old.payload == {} and old.webhook_id and old.status == "delivered"
+    assert Delivery.objects.get(pk=recent.pk).payload["data"] == {"lead": {"id": 2}}
+    assert Delivery.objects.get(pk=waiting.pk).payload  # not sent yet: kept
+    with pytest.raises(ValueError, match="erased or has expired"):
+        delivery_resend(delivery=old)
+    assert endpoint.deliveries.count() == 3
+
+
+def test_beat_sweeps_every_minute_and_prunes_daily():
+    from crm_webhooks.tasks import prune_webhook_payloads, sweep_webhooks
+    from site_project.celery import app as celery_app
+
+    schedule = {e["task"]: e["schedule"] for e in celery_app.conf.beat_schedule.values()}
+    assert schedule[sweep_webhooks.name] == 60.0
+    assert schedule[prune_webhook_payloads.name] == 24 * 3600
+    assert {sweep_webhooks.name, prune_webhook_payloads.name} <= set(celery_app.tasks)
