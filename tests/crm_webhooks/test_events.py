@@ -213,3 +213,24 @@ def test_a_finished_quiz_sends_submission_completed(client):
     assert data["submission"]["assessment"]["slug"] == quiz.slug
     assert data["submission"]["result"] == lead.segment
     assert "answers" not in data["submission"]
+
+
+def test_the_examples_in_the_docs_match_the_schema():
+    text = (Path(settings.BASE_DIR) / "docs" / "webhooks.md").read_text()
+    examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
+    assert {example["type"] for example in examples} >= {
+        "lead.created",
+        "call.requested",
+        "call.scheduled",
+    }
+    for example in examples:
+        assert_valid(example)
+
+
+def test_the_schema_refuses_personal_data_in_lead_erased():
+    payload = {
+        "type": "lead.erased",
+        "timestamp": "2026-11-27T15:00:00Z",
+        "data": {"lead": {"id": 4, "email": "ana@example.com"}},
+    }
+    assert list(VALIDATOR.iter_errors(payload))
