@@ -27,7 +27,7 @@ def lead_data(lead: Lead) -> dict[str, Any]:
             "current_role": lead.current_role,
             "status": lead.status,
             "latest_result": lead.segment,
-            "owner_email": getattr(owner, "email", "") or None if owner else None,
+            "owner_email": (getattr(owner, "email", "") or None) if owner else None,
             "follow_ups": {
                 "consented": lead.consented,
                 "confirmed_at": lead.confirmed_at,
