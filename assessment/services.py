@@ -12,8 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crm_webhooks.events import Event
+from crm_webhooks.services import queue_event
 from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
+from leads.crm_payloads import lead_reference, lead_subject
 from leads.models import SOURCE_FIELDS, Lead, OutboundEmail
 from leads.services import (
     email_enqueue_template,
@@ -242,7 +245,35 @@ def _submission_create(
     Answer.objects.bulk_create(_answers(quiz, progress, submission))
     result_email_enqueue(submission=submission, ask_to_confirm=consent_follow_ups)
     lead_notify_team(lead=lead)  # once per lead: a returning visitor finds it already made
+    queue_event(
+        Event.SUBMISSION_COMPLETED,
+        submission_crm_data(submission),
+        key=f"submission.completed:{submission.pk}",
+        subject=lead_subject(lead),
+    )
     return submission
+
+
+def submission_crm_data(submission: Submission) -> dict[str, Any]:
+    """The quiz result as the firm's CRM gets it (docs/webhooks.schema.json): the scores
+    and the result, not the answers one by one."""
+    return {
+        "submission": {
+            "id": submission.pk,
+            "assessment": {
+                "slug": submission.assessment.slug,
+                "title": submission.assessment.title,
+            },
+            "result": submission.band_title,
+            "total_score": submission.total_score,
+            "lowest_score": submission.lowest_score,
+            "highest_score": submission.highest_score,
+            "strongest_trait": submission.strongest_trait,
+            "weakest_trait": submission.weakest_trait,
+            "finished_at": submission.finished_at,
+        },
+        "lead": lead_reference(submission.lead),
+    }
 
 
 def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list[Answer]:
