@@ -32,9 +32,8 @@ from assessment.models import Assessment, Download, Submission, Whitepaper
 from assessment.storage_s3 import PrivateS3Storage
 from devtools.redis_server import free_port
 from site_project.private_storage import private_storage_from_env
-from tests.assessment.test_download import _SignedDaysAgo
 from tests.assessment.walk import DETAILS, answer_all, details_url
-from tests.factories import make_pdf_bytes, make_quiz, make_whitepaper
+from tests.factories import SignedDaysAgo, make_pdf_bytes, make_quiz, make_whitepaper
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.timeout(120)]
 
@@ -155,7 +154,7 @@ def test_bad_and_expired_links_are_refused_with_the_pdf_in_the_bucket(bucket, se
     good = download_path(slug=quiz.slug, submission_id=submission.pk)
     token = good.split("/")[-2]
     settings.WHITEPAPER_LINK_MAX_AGE_DAYS = 7
-    expired = _SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
+    expired = SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
     for link, status in [
         (f"/assessment/{quiz.slug}/download/{token[:-2]}xx/", 403),
         (f"/assessment/{quiz.slug}/download/{expired}/", 410),
