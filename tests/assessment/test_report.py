@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from assessment.advice import SIGN_NAMES, weak_traits
+from assessment.exports import submissions_personal_data
 from assessment.initial_content import ASSESSMENT_SLUG
 from assessment.links import DOWNLOAD_SALT, REPORT_SALT, report_path
 from assessment.models import Assessment, Download, Submission
@@ -241,3 +242,13 @@ def test_a_report_that_fails_to_lay_out_is_a_503_not_a_500(client, quiz, submiss
     assert response.status_code == 503
     assert "try the same link again" in response.content.decode()
     assert not Submission.objects.exclude(report="").exists()
+
+
+def test_a_personal_data_export_says_whether_a_report_is_kept(client, quiz, submission):
+    def stored() -> bool:
+        export = submissions_personal_data(lead=submission.lead)
+        return export["assessment_submissions"][0]["personal_report_stored"]
+
+    assert stored() is False
+    pdf_of(fetch(report_link_on_result_page(client, quiz)))
+    assert stored() is True
