@@ -419,8 +419,8 @@ def report_ensure(*, submission: Submission, remake: bool = False) -> FieldFile:
     )
     old = submission.report.name or ""
     won = Submission.objects.filter(pk=submission.pk, report=old).update(report=name)
-    if not won:  # another request stored one first: keep theirs
-        storage.delete(name)
+    if not won:  # another request stored one first: keep theirs, drop ours
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
         submission.refresh_from_db(fields=["report"])
         return submission.report
     if old:
