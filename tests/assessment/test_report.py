@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
+from assessment import services
 from assessment.advice import SIGN_NAMES, weak_traits
 from assessment.exports import submissions_personal_data
 from assessment.initial_content import ASSESSMENT_SLUG
@@ -252,3 +253,26 @@ def test_a_personal_data_export_says_whether_a_report_is_kept(client, quiz, subm
     assert stored() is False
     pdf_of(fetch(report_link_on_result_page(client, quiz)))
     assert stored() is True
+
+
+def test_two_first_downloads_at_once_keep_one_file(
+    client, quiz, submission, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+
+    lay_out, raced = services.report_pdf, []
+
+    def another_request_finishes_first(content):
+        rendered = lay_out(content)
+        if not raced:
+            raced.append(True)
+            services.report_ensure(submission=Submission.objects.get(pk=submission.pk))
+        return rendered
+
+    monkeypatch.setattr(services, "report_pdf", another_request_finishes_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        served = pdf_of(fetch(report_link_on_result_page(client, quiz)))
+    stored = list((settings.PRIVATE_MEDIA_ROOT / "reports").iterdir())
+    assert raced and len(stored) == 1  # the loser's copy is gone
+    submission.refresh_from_db()
+    assert stored[0].name == submission.report.name.split("/")[-1]
+    assert stored[0].read_bytes() == served  # and the winner's is what was sent
