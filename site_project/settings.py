@@ -146,6 +146,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Whole public pages for anonymous visitors, served before the middleware (the edge):
 # a Redis URL, by default the cache's; empty turns the edge off.
 PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default=CACHES["default"]["LOCATION"])
+# Each web process also keeps the pages it served from Redis in memory this long (0: off),
+# and pushes their views in batches: an edit shows within this time, and a process killed
+# outright loses at most VIEWS_MAX_WAIT_SECONDS of its views (site_project/page_cache.py).
+PAGE_CACHE_LOCAL_SECONDS: float = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 # Sessions (quiz progress) are read from Redis and written through to the database: one
 # query fewer on every quiz step, and a Redis outage falls back to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
