@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template import engines
 from django.template.loader import render_to_string
 
+from . import hooks
 from .cleaning import clean_line
 from .models import Lead
 from .tokens import unsubscribe_url
@@ -42,6 +43,8 @@ def email_context(*, lead: Lead | None) -> dict:
     }
     if lead is not None and lead.pk:
         context["unsubscribe_url"] = unsubscribe_url(lead.pk)
+        for extra in hooks.EMAIL_CONTEXT.registered():
+            context |= extra(lead=lead)
     return context
 
 
