@@ -49,7 +49,10 @@ class CallRequestForm(forms.Form):
     time_zone = ZoneField(
         label="Your time zone",
         help_text="The times below are in this zone.",
-        error_messages={"invalid_choice": "Choose your time zone from the list."},
+        error_messages={
+            "required": "Choose your time zone from the list.",
+            "invalid_choice": "Choose your time zone from the list.",
+        },
     )
     first_choice = LocalDateTimeField(
         label="When suits you best?",
