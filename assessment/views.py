@@ -20,10 +20,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from calls.links import call_request_path
 from insights.models import Kind
 from insights.services import event_record
+from leads.tokens import LinkExpired, LinkTampered
 from site_project.edge import visitor_ip
 
 from .forms import DetailsForm, FreshLinkForm
-from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
+from .links import download_path, submission_id_from_download_token
 from .models import Assessment, Choice, Submission
 from .progress import Quiz, QuizProgress, result_from_session, result_session_key
 from .services import (

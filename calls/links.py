@@ -12,16 +12,9 @@ from django.core import signing
 from django.urls import reverse
 
 from leads.models import Lead
+from leads.tokens import signed_id_loads
 
 CALL_SALT = "calls.request"
-
-
-class LinkTampered(Exception):
-    """Changed, cut short or signed for something else."""
-
-
-class LinkExpired(Exception):
-    """Genuine, but older than CALL_LINK_MAX_AGE_DAYS."""
 
 
 def call_token(lead_id: int) -> str:
@@ -29,16 +22,10 @@ def call_token(lead_id: int) -> str:
 
 
 def lead_id_from_call_token(token: str) -> int:
-    max_age = timedelta(days=settings.CALL_LINK_MAX_AGE_DAYS)
-    try:
-        value = signing.loads(token, salt=CALL_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:  # a BadSignature too: caught first
-        raise LinkExpired from exc
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise LinkTampered from exc
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise LinkTampered
-    return value
+    """Raises leads.tokens.LinkExpired or LinkTampered."""
+    return signed_id_loads(
+        token, salt=CALL_SALT, max_age=timedelta(days=settings.CALL_LINK_MAX_AGE_DAYS)
+    )
 
 
 def call_request_path(lead_id: int) -> str:

@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from leads.models import Lead
+from leads.tokens import LinkExpired, LinkTampered
 
 from .forms import CallRequestForm
-from .links import LinkExpired, LinkTampered, call_request_path, lead_id_from_call_token
+from .links import call_request_path, lead_id_from_call_token
 from .models import CallRequest
 from .services import CallRequestRefused, call_request_submit
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from calls.business_hours import business_hours_parse, business_time_add, in_business_hours
@@ -74,11 +74,13 @@ def test_a_naive_start_is_refused():
     ),
     minutes=st.integers(min_value=1, max_value=3 * 540),
 )
+# A start a microsecond past the hour: the last microsecond spills into the next morning.
+@example(start=datetime(2026, 1, 1, 19, 0, 0, 1, tzinfo=UTC), minutes=300)
 def test_the_deadline_is_always_inside_open_hours_and_never_early(start, minutes):
     due = business_time_add(start, minutes, HOURS)
     assert due - start >= timedelta(minutes=minutes)
-    # The minute before the deadline is open business time.
-    assert in_business_hours(due - timedelta(minutes=1), HOURS)
+    # The instant before the deadline is open business time.
+    assert in_business_hours(due - timedelta(microseconds=1), HOURS)
     # And `minutes` of open time lie between, counted minute by minute (to within the
     # start's seconds).
     open_minutes, moment = 0, start.astimezone(DENVER).replace(second=0, microsecond=0)
