@@ -6,7 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from calls.forms import CallRequestForm
 from calls.models import CallRequest, RoutingRule
@@ -37,9 +41,12 @@ def test_the_result_page_and_email_link_to_the_visitors_own_call_page(
     assert page.status_code == 200 and "Sam, tell us when suits you" in page.content.decode()
 
     [result_email] = [m for m in mail.outbox if m.to == ["sam@example.com"]]
-    assert f"https://careers.example.com{path}" in result_email.body
+    # Signed when the email was written: the same lead, maybe another second's signature.
+    emailed = re.search(r"https://careers\.example\.com(/call/[^/\s]+/)", result_email.body)[1]
+    assert emailed.split(":")[0] == path.split(":")[0]
+    assert "Sam, tell us when suits you" in Client().get(emailed).content.decode()
     html_part = result_email.alternatives[0][0]
-    assert f'href="https://careers.example.com{path}"' in html_part
+    assert f'href="https://careers.example.com{emailed}"' in html_part
 
 
 def test_follow_ups_carry_the_link_too():
@@ -117,3 +124,25 @@ def test_a_gdpr_export_includes_call_requests():
     call_request_submit(lead=lead, choice=a_choice(message="Mornings"))
     [row] = lead_personal_data(lead=lead)["call_requests"]
     assert row["phone"] == "+13035550123" and row["message"] == "Mornings"
+
+
+def test_the_request_list_runs_the_same_queries_however_many_requests(admin_client):
+    make_recruiter("rita")
+    make_recruiter("sam")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get("/admin/calls/callrequest/").status_code == 200
+        return len(captured)
+
+    call_request_submit(lead=make_lead(), choice=a_choice())
+    few = queries()
+    for _ in range(15):
+        call_request_submit(lead=make_lead(), choice=a_choice())
+    assert queries() == few
+
+
+def test_business_hours_that_make_no_sense_stop_the_site_at_start(settings):
+    settings.FIRM_BUSINESS_HOURS = "Mon-Fri 17:00-08:00"
+    with pytest.raises(SystemCheckError, match=r"calls\.E001"):
+        call_command("check")
