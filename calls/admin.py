@@ -16,6 +16,7 @@ from leads.staff import lead_workers
 
 from .models import CallRequest, RecruiterStatus, RoutingRule
 from .phones import phone_display
+from .services import call_request_assign
 
 
 def _visitor_time(call: CallRequest, moment) -> str:
@@ -78,6 +79,11 @@ class CallRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # visitors ask for calls; staff work them
+
+    def save_model(self, request, obj: CallRequest, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "assigned_to" in form.changed_data:
+            call_request_assign(call=obj, recruiter=obj.assigned_to)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":

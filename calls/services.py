@@ -158,12 +158,33 @@ def call_request_notify(*, call: CallRequest) -> OutboundEmail:
     return email_enqueue_template(
         lead=call.lead,
         kind=OutboundEmail.Kind.NOTIFICATION,
-        dedupe_key=f"call-{call.pk}-notice-{call.times_sent}",
+        dedupe_key=f"call-{call.pk}-notice-{call.times_sent}-to-{call.assigned_to_id or 0}",
         template="call_request_notice",
         context=call_staff_context(call),
         to_lead=False,
         to_email=recruiter_email or settings.RECRUITING_TEAM_EMAIL,
     )
+
+
+def call_request_assign(
+    *, call: CallRequest, recruiter: AbstractBaseUser | None, now: datetime | None = None
+) -> CallRequest:
+    """Staff hand a request to another recruiter, who is emailed it as if it were new to them.
+
+    The deadline stays: handing it on doesn't buy time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        CallRequest.objects.filter(pk=call.pk).update(
+            assigned_to_id=recruiter.pk if recruiter else None,
+            assigned_at=now if recruiter else None,
+            routed_by="Handed on by staff",
+            updated_at=now,
+        )
+        call.refresh_from_db()
+        if call.status == CallRequest.Status.OPEN:
+            call_request_notify(call=call)
+    return call
 
 
 def call_requests_escalate(*, now: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from calls.forms import CallRequestForm
-from calls.models import CallRequest, RoutingRule
+from calls.models import CallRequest, RecruiterStatus, RoutingRule
 from calls.services import call_request_submit
 from leads.exports import lead_personal_data
 from leads.services import follow_up_render
@@ -84,6 +84,23 @@ def test_the_request_page_in_the_admin_shows_both_clocks_and_can_be_worked(admin
     assert response.status_code == 302
     call.refresh_from_db()
     assert call.status == CallRequest.Status.SCHEDULED
+
+
+def test_handing_a_request_on_emails_the_new_recruiter_and_keeps_the_deadline(
+    admin_client, django_capture_on_commit_callbacks
+):
+    sam = make_recruiter("sam")
+    RecruiterStatus.objects.create(user=sam, away=True)  # so the request goes to someone else
+    call = call_request_submit(lead=make_lead(first_name="Ana"), choice=a_choice())
+    assert call.assigned_to != sam
+    url = f"/admin/calls/callrequest/{call.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"status": "open", "assigned_to": sam.pk})
+    assert response.status_code == 302
+    [notice] = [m for m in mail.outbox if m.to == ["sam@firm.example"]]
+    assert "Ana" in notice.subject and "Handed on by staff" in notice.body
+    handed = CallRequest.objects.get()
+    assert handed.assigned_to == sam and handed.due_at == call.due_at
 
 
 def test_routing_rules_offer_the_quizs_results_and_only_recruiters(admin_client):
