@@ -54,11 +54,19 @@ def test_with_javascript_the_browsers_time_zone_is_chosen(live_server, new_page,
         assert_ring(page, selector)
 
     page.get_by_label("When suits you best?").fill(_in_three_days("America/Los_Angeles"))
+    page.get_by_label("Phone number (optional)").fill("12345")
+    page.get_by_role("button", name="Ask for a call").click()
+    expect(page.locator("#error-summary")).to_be_focused()  # read out first
+    expect(page.get_by_label("Your time zone")).to_have_value("America/Los_Angeles")
+    problems = [v for v in Axe().run(page).response["violations"] if v["impact"] in PUBLIC_IMPACTS]
+    assert not problems, describe(problems)
     page.get_by_label("Phone number (optional)").fill("+1 (303) 555-0123")
     page.get_by_role("button", name="Ask for a call").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("we’ll be in touch")
     expect(page.get_by_text("(America/Los_Angeles time)")).to_be_visible()
     screenshot(page, "call-request-sent")
+    problems = [v for v in Axe().run(page).response["violations"] if v["impact"] in PUBLIC_IMPACTS]
+    assert not problems, describe(problems)
     call = CallRequest.objects.get()
     assert call.time_zone == "America/Los_Angeles" and call.phone == "+13035550123"
     local = timezone.localtime(call.first_choice, ZoneInfo("America/Los_Angeles"))
