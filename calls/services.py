@@ -227,6 +227,14 @@ def call_staff_context(call: CallRequest) -> dict[str, Any]:
     }
 
 
+def follow_ups_stop_for_booked_call(*, lead: Lead) -> str:
+    """Registered with leads.hooks.FOLLOW_UP_STOPPERS: no marketing email to someone whose
+    call with a recruiter is booked; the recruiter talks to them instead."""
+    if CallRequest.objects.filter(lead=lead, status=CallRequest.Status.SCHEDULED).exists():
+        return "Cancelled: a call with a recruiter is booked (status Scheduled)."
+    return ""
+
+
 # Personal data (GDPR), registered with leads.hooks ---------------------------------------
 
 

@@ -124,6 +124,13 @@ EMAIL_CONTEXT = HookPoint(
     keywords=("lead",),
     required=False,  # the emails read well without the extra links
 )
+FOLLOW_UP_STOPPERS = HookPoint(
+    "follow_up_stoppers",
+    "Functions taking lead= that return why no follow-up may go to the lead now (a call "
+    "with a recruiter is booked), or an empty string.",
+    keywords=("lead",),
+    required=False,  # without one, consent and the steps alone decide
+)
 
 HOOK_POINTS: tuple[HookPoint, ...] = (
     SEGMENT_CHOICES,
@@ -132,4 +139,5 @@ HOOK_POINTS: tuple[HookPoint, ...] = (
     LEAD_ADMIN_INLINES,
     EMAIL_PREVIEW_SAMPLES,
     EMAIL_CONTEXT,
+    FOLLOW_UP_STOPPERS,
 )

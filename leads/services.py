@@ -777,6 +777,10 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
         return "Cancelled: staff switched this follow-up step off."
     if step is not None and not step.is_for(lead):
         return "Cancelled: the lead's latest result is no longer one this step goes to."
+    for stopper in hooks.FOLLOW_UP_STOPPERS.registered():
+        reason: str = stopper(lead=lead)
+        if reason:
+            return reason
     return ""
 
 
