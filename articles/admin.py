@@ -95,7 +95,7 @@ class ClearsPagesOnSave(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(ClearsPagesOnSave):
+class AuthorAdmin(admin.ModelAdmin):
     list_display = ("name", "role", "has_photo")
     search_fields = ("name", "role")
     fields = ("name", "role", "photo", "photo_alt")
@@ -104,12 +104,12 @@ class AuthorAdmin(ClearsPagesOnSave):
     def has_photo(self, obj: Author) -> bool:
         return bool(obj.photo)
 
-    def pages_clear(self, objs) -> None:
-        for author in objs:
-            author_cache_clear(author=author)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        author_cache_clear(author=obj)
 
     def delete_model(self, request, obj):
-        articles = list(obj.articles.all())  # forgotten before the delete unlinks them
+        articles = list(obj.articles.all())  # read before the delete unlinks them
         super().delete_model(request, obj)
         for article in articles:
             article_cache_clear(article=article)
@@ -127,7 +127,7 @@ class TestimonialAdmin(ClearsPagesOnSave):
     list_editable = ("is_published", "order")
     list_filter = ("is_published",)
     search_fields = ("name", "role", "quote")
-    fields = ("quote", "name", "role", "photo", "photo_alt", "is_published", "order")
+    fields = ("quote", "name", "role", "photo", "is_published", "order")
 
 
 @admin.register(PlacementFigure)

@@ -56,12 +56,28 @@ class Author(models.Model):
         return self.photo_alt or f"Photo of {self.name}"
 
 
-class PublishedQuerySet(models.QuerySet):
+class TrustBlockQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
 
-class Testimonial(models.Model):
+class TrustBlock(models.Model):
+    """What a testimonial and a placement figure share: staff publish them and set the order."""
+
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Shown on the home page, quiz and result."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrustBlockQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class Testimonial(TrustBlock):
     """A real placed candidate's or client's words, shown only once staff publish it."""
 
     quote = models.TextField(max_length=600, help_text="Their words, as they agreed to share them.")
@@ -70,48 +86,20 @@ class Testimonial(models.Model):
         max_length=120, blank=True, help_text="E.g. Project manager, placed in 2025."
     )
     photo = models.ImageField(
-        upload_to="testimonials/", blank=True, help_text="Optional; only with their consent."
-    )
-    photo_alt = models.CharField(
-        "photo description",
-        max_length=200,
+        upload_to="testimonials/",
         blank=True,
-        help_text='Describe the photo for people who can\'t see it. Empty: "Photo of <name>".',
+        help_text="Optional, and only with their consent. Shown small, next to their name.",
     )
-    is_published = models.BooleanField(
-        "published", default=False, help_text="Shown on the home page, quiz and result."
-    )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.quote[:60]}"
 
-    @property
-    def photo_description(self) -> str:
-        return self.photo_alt or f"Photo of {self.name}"
 
-
-class PlacementFigure(models.Model):
+class PlacementFigure(TrustBlock):
     """A figure the firm can stand behind, such as "250+ people placed in solar"."""
 
     number = models.CharField(max_length=20, help_text="As it should read, e.g. 250+ or 94%.")
     label = models.CharField(max_length=120, help_text="What it counts, e.g. people placed.")
-    is_published = models.BooleanField(
-        "published", default=False, help_text="Shown on the home page, quiz and result."
-    )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.label}"

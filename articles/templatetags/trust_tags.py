@@ -5,6 +5,7 @@ change one (articles.services.trust_blocks_cache_clear), so a page pays no query
 """
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 
 from articles.models import PlacementFigure, Testimonial
@@ -30,4 +31,5 @@ def trust_blocks() -> dict[str, list]:
 @register.inclusion_tag("includes/trust_blocks.html")
 def trust_block(*, heading_level: int = 2) -> dict:
     """Nothing at all when nothing is published."""
-    return trust_blocks() | {"heading_level": heading_level}
+    # An inclusion tag's template gets no context processors: the firm's name comes here.
+    return trust_blocks() | {"heading_level": heading_level, "firm_name": settings.FIRM_NAME}
