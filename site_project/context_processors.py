@@ -7,7 +7,10 @@ from .views import theme_css_version
 
 
 def logo_url(logo: str) -> str:
-    """FIRM_LOGO as a URL: a full URL or an absolute path as given, else a static file."""
+    """FIRM_LOGO as a URL: a full URL or an absolute path as given, else a static file;
+    empty when the setting is empty (the header then shows the name as text)."""
+    if not logo.strip():
+        return ""
     if logo.startswith(("http://", "https://", "/")):
         return logo
     return static(logo)

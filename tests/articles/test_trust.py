@@ -54,6 +54,14 @@ def test_the_logo_setting_takes_a_static_path_or_a_url(client, settings):
     assert logo_url("https://cdn.example.org/logo.svg") == "https://cdn.example.org/logo.svg"
     settings.FIRM_LOGO = "brand/other.svg"
     assert 'src="/static/brand/other.svg"' in client.get("/").content.decode()
+    # No logo at all: the firm's name as text, never a broken image.
+    settings.FIRM_LOGO = " "
+    html = client.get("/").content.decode()
+    assert "site-logo" not in html
+    assert (
+        f'<a class="site-brand" href="/"><span class="site-name">{settings.FIRM_NAME}</span></a>'
+        in html
+    )
 
 
 def test_the_shipped_logo_names_the_firm_for_screen_readers(settings):
@@ -78,6 +86,16 @@ def test_the_byline_shows_the_authors_name_role_and_initials_without_a_photo(cli
         "name": "Dana van der Berg",
         "jobTitle": "Lead recruiter, solar",
     }
+
+
+def test_an_author_photo_that_is_not_an_image_is_refused(admin_client):
+    fake = SimpleUploadedFile("face.png", b"not an image at all", content_type="image/png")
+    response = admin_client.post(
+        "/admin/articles/author/add/", {"name": "Sam Lee", "role": "", "photo": fake}
+    )
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    assert not Author.objects.exists()
 
 
 def test_the_byline_photo_has_alt_text(client):
