@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -24,6 +25,7 @@ from .previews import email_previews
 from .services import (
     email_resend,
     follow_up_step_delete,
+    lead_announce_update,
     lead_erase,
     leads_assign,
     leads_set_status,
@@ -341,6 +343,12 @@ class LeadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record
+
+    def save_model(self, request, obj, form, change) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and form.changed_data:
+                lead_announce_update(lead=obj)  # the firm's CRM hears of the edit
 
     def get_inlines(self, request, obj):
         return [*lead_extra_inlines(), *super().get_inlines(request, obj)]

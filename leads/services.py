@@ -25,12 +25,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from crm_webhooks.events import Event
+from crm_webhooks.services import deliveries_forget, queue_event
 from insights.models import Kind
 from insights.services import event_record
 
 from . import hooks
 from .addresses import AddressReview, address_review, suppression_key
 from .cleaning import clean_ip, clean_line, normalise_email
+from .crm_payloads import lead_data, lead_reference, lead_subject
 from .follow_up_email import follow_up_context, reply_address
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
@@ -96,7 +99,29 @@ def lead_capture(
         if consent_follow_ups:
             _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
         lead.save()
+        if created:
+            queue_event(
+                Event.LEAD_CREATED,
+                lead_data(lead),
+                key=f"lead.created:{lead.pk}",
+                subject=lead_subject(lead),
+            )
+        else:
+            lead_announce_update(lead=lead)
     return lead
+
+
+def lead_announce_update(*, lead: Lead) -> None:
+    """Tell the firm's CRM the lead changed (lead.updated), in the caller's transaction.
+
+    One event per saved version: the same save announced twice is sent once.
+    """
+    queue_event(
+        Event.LEAD_UPDATED,
+        lead_data(lead),
+        key=f"lead.updated:{lead.pk}:{lead.updated_at:%Y%m%dT%H%M%S.%f}",
+        subject=lead_subject(lead),
+    )
 
 
 def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) -> None:
@@ -124,6 +149,7 @@ def lead_confirm(*, lead: Lead) -> Lead:
         lead.refresh_from_db()
         if confirmed:
             follow_ups_schedule(lead=lead)
+            lead_announce_update(lead=lead)
     return lead
 
 
@@ -137,6 +163,13 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
         OutboundEmail.objects.filter(lead=lead).pending_follow_ups().update(
             status=OutboundEmail.Status.CANCELLED, last_error="Cancelled: the lead unsubscribed."
         )
+        if first_time:
+            queue_event(
+                Event.LEAD_UNSUBSCRIBED,
+                {"lead": {**lead_reference(lead), "unsubscribed_at": now}},
+                key=f"lead.unsubscribed:{lead.pk}:{now:%Y%m%dT%H%M%S.%f}",
+                subject=lead_subject(lead),
+            )
     if first_time:
         event_record(kind=Kind.UNSUBSCRIBED)
     lead.refresh_from_db()
@@ -292,6 +325,9 @@ def lead_erase(*, lead: Lead) -> Lead:
         )
         for eraser in hooks.PERSONAL_DATA_ERASERS.registered():
             eraser(lead=lead)
+        # Webhooks not yet sent lose their data; the CRM hears the id only (GDPR).
+        deliveries_forget(subject=lead_subject(lead))
+        queue_event(Event.LEAD_ERASED, {"lead": {"id": lead.pk}}, key=f"lead.erased:{lead.pk}")
     lead.refresh_from_db()
     logger.info("Lead %s: personal data erased", lead.pk)
     return lead
@@ -314,12 +350,22 @@ def leads_erase_expired(*, now: datetime | None = None) -> int:
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
     if status not in Lead.Status.values:
         raise ValueError(f"Unknown lead status {status!r}")
-    return leads.update(status=status, updated_at=timezone.now())
+    return _leads_update(leads, status=status)
 
 
 def leads_assign(*, leads: QuerySet[Lead], owner: AbstractBaseUser | None) -> int:
     """Give the leads to a recruiter (None leaves them unassigned)."""
-    return leads.update(owner=owner, updated_at=timezone.now())
+    return _leads_update(leads, owner=owner)
+
+
+def _leads_update(leads: QuerySet[Lead], **values: Any) -> int:
+    """Update in bulk, and announce each changed lead to the CRM in the same transaction."""
+    with transaction.atomic():
+        ids = list(leads.values_list("pk", flat=True))
+        count = Lead.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+        for lead in Lead.objects.filter(pk__in=ids, erased_at__isnull=True).select_related("owner"):
+            lead_announce_update(lead=lead)
+    return count
 
 
 # The outbox ------------------------------------------------------------------------------
@@ -337,11 +383,14 @@ def email_enqueue(
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
     follow_up_step: FollowUpStep | None = None,
+    to_email: str | None = None,
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
 
     The same (lead, dedupe_key) returns the existing row, so a double submit never sends
-    twice. Messages due later just wait in the table for the sweeper.
+    twice. Messages due later just wait in the table for the sweeper. `to_email` sends a
+    notification about the lead to one colleague (a call request's recruiter) instead of
+    the team's address.
     """
     kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
     max_length = OutboundEmail._meta.get_field("dedupe_key").max_length
@@ -358,7 +407,7 @@ def email_enqueue(
         status = OutboundEmail.Status.CANCELLED
         last_error = "Not sent: the lead has not agreed to follow-ups, or has unsubscribed."
     to_team = kind == OutboundEmail.Kind.NOTIFICATION
-    to_email = settings.RECRUITING_TEAM_EMAIL if to_team else lead.email
+    to_email = to_email or (settings.RECRUITING_TEAM_EMAIL if to_team else lead.email)
     suppressed = _suppression_refusal(to_email)
     if suppressed:  # transactional mail too: a suppressed address gets nothing at all
         status, last_error = OutboundEmail.Status.CANCELLED, suppressed
@@ -394,6 +443,7 @@ def email_enqueue_template(
     template: str,
     context: dict[str, Any],
     to_lead: bool = True,
+    to_email: str | None = None,
 ) -> OutboundEmail:
     """Render templates/emails/<template>.* and put it in the outbox: what most emails need.
 
@@ -407,6 +457,7 @@ def email_enqueue_template(
         subject=rendered.subject,
         html_body=rendered.html_body,
         text_body=rendered.text_body,
+        to_email=to_email,
     )
 
 
@@ -834,6 +885,10 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
         return "Cancelled: staff switched this follow-up step off."
     if step is not None and not step.is_for(lead):
         return "Cancelled: the lead's latest result is no longer one this step goes to."
+    for stopper in hooks.FOLLOW_UP_STOPPERS.registered():
+        reason: str = stopper(lead=lead)
+        if reason:
+            return reason
     return ""
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0005_warmer_band_wording'),
+        ('assessment', '0006_submission_report'),
     ]
 
     operations = [
