@@ -53,7 +53,11 @@ def test_follow_ups_carry_the_link_too():
     lead = make_reachable_lead(first_name="Ana")
     rendered = follow_up_render(step=make_step(body="A tip."), lead=lead)
     assert re.search(r"https://careers\.example\.com/call/[^/\s]+/", rendered.text_body)
-    assert "Ask for a confidential call with a recruiter" in rendered.html_body
+    link = re.search(
+        r'<a href="(https://careers\.example\.com/call/[^"]+/)"[^>]*>([^<]+)</a>',
+        rendered.html_body,
+    )
+    assert link and link.group(2).strip() == "Talk to a recruiter"
 
 
 def test_a_time_the_clocks_skip_is_refused_with_a_reason():

@@ -118,10 +118,13 @@ def test_talk_to_a_recruiter_goes_to_the_call_request_when_given_else_the_contac
     from leads.follow_up_email import follow_up_context
     from leads.rendering import email_render
 
+    from leads import hooks
+
     settings.SITE_URL = "https://careers.example.com"
     lead = make_reachable_lead()
     context = follow_up_context(step=make_step(), lead=lead)
-    plain = email_render(template="follow_up", context=context, lead=lead)
+    with hooks.EMAIL_CONTEXT.replaced([]):  # leads alone: no app offers a call request
+        plain = email_render(template="follow_up", context=context, lead=lead)
     assert '<a href="https://careers.example.com/contact/"' in plain.html_body
     assert "https://careers.example.com/contact/" in plain.text_body
 
