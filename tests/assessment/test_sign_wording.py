@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from assessment.advice import DEFAULT_WORDING
-from assessment.models import Sign, Trait
+from assessment.models import Sign, Submission, Trait
+from assessment.reports import report_content
 from tests.assessment.walk import DETAILS, answer_all, details_url, result_url
 from tests.factories import make_quiz, make_whitepaper
 
@@ -110,3 +111,17 @@ def test_bad_admin_input_is_refused_with_a_clear_message(seeded, admin_client, d
     response = admin_client.post("/admin/assessment/sign/add/", data)
     assert response.status_code == 200 and message in response.content.decode()
     assert list(Sign.objects.values_list("trait", "name")) == before
+
+
+def test_the_personal_report_reads_the_edited_wording_too(seeded, client, monkeypatch):
+    monkeypatch.setattr("leads.services.email_dispatch", lambda **kwargs: True)
+    Sign.objects.filter(trait=WEAK).update(name="Looks before leaping", next_step="Call us.")
+    Sign.objects.filter(trait=STRONGEST).update(strength="Edited strength.")
+    quiz = make_quiz(questions=4, whitepaper=make_whitepaper())
+    answer_all(client, quiz)
+    assert client.post(details_url(quiz), DETAILS).status_code == 302
+    content = report_content(Submission.objects.get())
+    assert content.strongest_text == "Edited strength."
+    step = next(step for step in content.plan if step.name == "Looks before leaping")
+    assert step.step == "Call us."
+    assert "Looks before leaping" in [sign.name for sign in content.signs]
