@@ -20,7 +20,7 @@ class LatestArticlesFeed(Feed):
         return settings.FIRM_TAGLINE
 
     def items(self):
-        return Article.objects.published().newest_first()[:FEED_LENGTH]
+        return Article.objects.published().select_related("author").newest_first()[:FEED_LENGTH]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -35,7 +35,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.author_name or settings.FIRM_NAME
+        return item.author.name if item.author else settings.FIRM_NAME
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -16,6 +16,95 @@ WORDS_PER_MINUTE = 230
 _TAG = re.compile(r"<[^>]*>")
 
 
+class Author(models.Model):
+    """Who wrote an article: a name, a role and a face make career advice worth trusting."""
+
+    name = models.CharField(max_length=120)
+    role = models.CharField(
+        max_length=120, blank=True, help_text="Shown after the name, e.g. Lead recruiter."
+    )
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A square head-and-shoulders photo. Without one, the byline shows initials.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text='Describe the photo for people who can\'t see it. Empty: "Photo of <name>".',
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    @property
+    def initials(self) -> str:
+        """Two letters for the byline when there is no photo: first and last word ("The"
+        left out, so "The recruiting team" reads RT)."""
+        words = [w for w in re.split(r"[\s\-]+", self.name) if w[:1].isalpha()]
+        if len(words) > 1 and words[0].lower() == "the":
+            words = words[1:]
+        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
+
+    @property
+    def photo_description(self) -> str:
+        return self.photo_alt or f"Photo of {self.name}"
+
+
+class TrustBlockQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class TrustBlock(models.Model):
+    """What a testimonial and a placement figure share: staff publish them and set the order."""
+
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Shown on the home page, quiz and result."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrustBlockQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class Testimonial(TrustBlock):
+    """A real placed candidate's or client's words, shown only once staff publish it."""
+
+    quote = models.TextField(max_length=600, help_text="Their words, as they agreed to share them.")
+    name = models.CharField(max_length=120, help_text="As they agreed to be named.")
+    role = models.CharField(
+        max_length=120, blank=True, help_text="E.g. Project manager, placed in 2025."
+    )
+    photo = models.ImageField(
+        upload_to="testimonials/",
+        blank=True,
+        help_text="Optional, and only with their consent. Shown small, next to their name.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.quote[:60]}"
+
+
+class PlacementFigure(TrustBlock):
+    """A figure the firm can stand behind, such as "250+ people placed in solar"."""
+
+    number = models.CharField(max_length=20, help_text="As it should read, e.g. 250+ or 94%.")
+    label = models.CharField(max_length=120, help_text="What it counts, e.g. people placed.")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.label}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Live to the public: published, and the publish time has come."""
@@ -43,7 +132,14 @@ class Article(models.Model):
         max_length=500, help_text="A one- or two-sentence summary shown under the title."
     )
     body = ProseEditorField(config={"extensions": BODY_EXTENSIONS}, sanitize=True)
-    author_name = models.CharField(max_length=120, blank=True)
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Shown under the title with their role and photo.",
+    )
     hero_image = models.ImageField(upload_to="articles/hero/", blank=True)
     hero_image_alt = models.CharField(
         "hero image description",

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.urls import reverse
 
-from .models import Article
+from .models import Article, Author
 from .page_cache import pages_clear
 
 
@@ -20,6 +20,22 @@ def article_cache_clear(*, article: Article, old_slug: str | None = None) -> Non
         [reverse("articles:detail", kwargs={"slug": slug}) for slug in sorted(slugs)]
         + [reverse("home"), reverse("articles:list")]
     )
+
+
+TRUST_BLOCKS_CACHE_KEY = "articles:trust-blocks"
+
+
+def trust_blocks_cache_clear() -> None:
+    """Testimonials and placement figures changed: forget the kept blocks and the cached
+    home page that shows them (the quiz pages are never cached whole)."""
+    cache.delete(TRUST_BLOCKS_CACHE_KEY)
+    pages_clear([reverse("home")])
+
+
+def author_cache_clear(*, author: Author) -> None:
+    """An author's name, role or photo changed: forget the pages of their articles."""
+    for article in author.articles.all():
+        article_cache_clear(article=article)
 
 
 def article_publish(*, article: Article) -> Article:

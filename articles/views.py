@@ -58,7 +58,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entry = cache.get(key) if use_cache else None
     if entry is None:
         article = get_object_or_404(
-            Article.objects.published().select_related("promotes"), slug=slug
+            Article.objects.published().select_related("promotes", "author"), slug=slug
         )
         response = render(request, "articles/article_detail.html", {"article": article})
         entry = {
@@ -86,7 +86,7 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
     Behind the admin site's own check (see urls.py), so two-step sign-in covers it too.
     """
-    article = get_object_or_404(Article.objects.select_related("promotes"), slug=slug)
+    article = get_object_or_404(Article.objects.select_related("promotes", "author"), slug=slug)
     response = render(
         request, "articles/article_detail.html", {"article": article, "is_preview": True}
     )

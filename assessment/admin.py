@@ -27,6 +27,7 @@ from .models import (
     Download,
     Question,
     ResultBand,
+    Sign,
     Submission,
     Whitepaper,
 )
@@ -262,6 +263,21 @@ class QuestionAdmin(admin.ModelAdmin):
                 ),
                 messages.WARNING,
             )
+
+
+@admin.register(Sign)
+class SignAdmin(admin.ModelAdmin):
+    """The words of the eight signs on every result page and result email from now on.
+
+    Results already emailed keep the words they were sent with.
+    """
+
+    list_display = ("name", "trait", "updated_at")
+    fields = ("trait", "name", "strength", "next_step")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row belongs to its sign: changing the sign would swap two signs' words.
+        return ("trait",) if obj else ()
 
 
 class WhitepaperForm(forms.ModelForm):

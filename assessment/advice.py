@@ -1,14 +1,15 @@
 """What to say about each sign on the result page and in the result email.
 
-Pure data and functions, no ORM: the copy is written here, not in the admin, because it
-explains the eight signs of the article itself, which staff don't edit (the bands' wording
-is in the admin). Changing it is a code change: docs/features.md says where.
+Pure data and functions, no ORM. Staff edit the wording in the admin (models.Sign, seeded
+from the copy below by load_initial_content); the caller reads those rows and passes them
+in as `wording`. A sign without a row falls back to the copy here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from .models import Trait
 
@@ -101,6 +102,32 @@ STRENGTHS: dict[str, str] = {
     ),
 }
 
+
+class SignWording(Protocol):
+    """A sign's words: a models.Sign row, or the default copy."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def strength(self) -> str: ...
+    @property
+    def next_step(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class DefaultWording:
+    next_step: str
+    name: str = ""
+    strength: str = ""
+
+
+DEFAULT_WORDING: dict[str, DefaultWording] = {
+    trait: DefaultWording(
+        name=SIGN_NAMES[trait], strength=STRENGTHS[trait], next_step=NEXT_STEPS[trait]
+    )
+    for trait in Trait.values
+}
+
 # Roughly the middle of a sign's range: below it, a sign pulls towards job focus.
 WEAK_BELOW = 0.5
 # Where a sign counts as a strength, in words for the chart and its table.
@@ -109,7 +136,11 @@ STRONG_FROM = 0.75
 
 @dataclass(frozen=True)
 class TraitView:
-    """A sign as the visitor sees it: its name, how it scored, and what to do next."""
+    """A sign as the visitor sees it: its name, how it scored, and what to do next.
+
+    `label` is the article's own name for the sign, for staff; visitors see `name`, named
+    towards career focus.
+    """
 
     trait: str
     label: str
@@ -117,16 +148,13 @@ class TraitView:
     lowest: int
     highest: int
     next_step: str
+    name: str = ""
+    strength: str = ""
 
     @property
     def percent(self) -> int:
         span = self.highest - self.lowest
         return 100 if span <= 0 else round(100 * (self.points - self.lowest) / span)
-
-    @property
-    def name(self) -> str:
-        """The sign named towards career focus, for the result page."""
-        return SIGN_NAMES.get(self.trait, self.label)
 
     @property
     def level(self) -> str:
@@ -137,42 +165,51 @@ class TraitView:
             return "Growing"
         return "Room to grow"
 
-    @property
-    def strength(self) -> str:
-        return STRENGTHS.get(self.trait, "")
 
-
-def all_traits(trait_scores: Mapping[str, Mapping]) -> list[TraitView]:
+def all_traits(
+    trait_scores: Mapping[str, Mapping], wording: Mapping[str, SignWording] | None = None
+) -> list[TraitView]:
     """Every sign, in the order it was asked, for the chart."""
-    return [_view(trait, score) for trait, score in trait_scores.items()]
+    return [_view(trait, score, wording) for trait, score in trait_scores.items()]
 
 
-def _view(trait: str, score: Mapping) -> TraitView:
+def _view(trait: str, score: Mapping, wording: Mapping[str, SignWording] | None) -> TraitView:
     label = Trait(trait).label if trait in Trait.values else trait
+    words = (wording or {}).get(trait) or DEFAULT_WORDING.get(trait)
     return TraitView(
         trait=trait,
         label=label,
         points=int(score["points"]),
         lowest=int(score["lowest"]),
         highest=int(score["highest"]),
-        next_step=NEXT_STEPS.get(trait, ""),
+        name=words.name if words else label,
+        strength=words.strength if words else "",
+        next_step=words.next_step if words else "",
     )
 
 
-def strongest_traits(trait_scores: Mapping[str, Mapping], strongest: str) -> list[TraitView]:
+def strongest_traits(
+    trait_scores: Mapping[str, Mapping],
+    strongest: str,
+    wording: Mapping[str, SignWording] | None = None,
+) -> list[TraitView]:
     """The strongest sign (as scoring chose it, ties to the first asked)."""
     if strongest not in trait_scores:
         return []
-    return [_view(strongest, trait_scores[strongest])]
+    return [_view(strongest, trait_scores[strongest], wording)]
 
 
-def weak_traits(trait_scores: Mapping[str, Mapping], weakest: str) -> list[TraitView]:
+def weak_traits(
+    trait_scores: Mapping[str, Mapping],
+    weakest: str,
+    wording: Mapping[str, SignWording] | None = None,
+) -> list[TraitView]:
     """Every sign below the middle of its range, weakest first; at least the weakest one.
 
     A visitor who scores high everywhere still gets one thing to work on, unless every
     sign is at the top of its range.
     """
-    views = [_view(trait, score) for trait, score in trait_scores.items()]
+    views = all_traits(trait_scores, wording)
     weak = sorted((v for v in views if v.percent < WEAK_BELOW * 100), key=lambda v: v.percent)
     if weak:
         return weak

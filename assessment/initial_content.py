@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from .models import Assessment, Question, ResultBand, Trait, Whitepaper
+from .advice import DEFAULT_WORDING
+from .models import Assessment, Question, ResultBand, Sign, Trait, Whitepaper
 from .services import question_scale_add
 from .whitepaper_pdf import SUBTITLE, TITLE, whitepaper_pdf_bytes
 
@@ -163,3 +164,21 @@ def load_assessment() -> tuple[Assessment, list[str]]:
         report,
         f"Assessment '{ASSESSMENT_SLUG}' created with {len(QUESTIONS)} questions.",
     ]
+
+
+def load_signs() -> list[str]:
+    """The wording of each sign that has none yet, from the default copy in advice.py."""
+    have = set(Sign.objects.values_list("trait", flat=True))
+    missing = [trait for trait in Trait.values if trait not in have]
+    Sign.objects.bulk_create(
+        Sign(
+            trait=trait,
+            name=DEFAULT_WORDING[trait].name,
+            strength=DEFAULT_WORDING[trait].strength,
+            next_step=DEFAULT_WORDING[trait].next_step,
+        )
+        for trait in missing
+    )
+    if not missing:
+        return ["Sign wording already exists for all eight signs: left as it is."]
+    return [f"Sign wording created for {len(missing)} sign(s), from the default copy."]

@@ -38,6 +38,54 @@ class Trait(models.TextChoices):
         return self in self.career_focused()
 
 
+class SignQuerySet(models.QuerySet["Sign"]):
+    def by_trait(self) -> dict[str, "Sign"]:
+        """The edited wording of each sign that has a row, in one query."""
+        return {sign.trait: sign for sign in self}
+
+
+class Sign(models.Model):
+    """The wording of one sign on the result page, in the result email and the report.
+
+    A sign without a row reads the default copy in assessment/advice.py, so a deleted row
+    never leaves a result without words.
+    """
+
+    trait = models.CharField(
+        "sign",
+        max_length=32,
+        choices=Trait.choices,
+        unique=True,
+        error_messages={"unique": "This sign already has its wording: edit that one instead."},
+    )
+    name = models.CharField(
+        max_length=80,
+        help_text=(
+            'The sign as visitors see it, named towards career focus ("A plan for your '
+            'skills"), never as a put-down.'
+        ),
+    )
+    strength = models.TextField(
+        "when it is their strongest sign",
+        help_text="What it says about the visitor: specific, positive and true.",
+    )
+    next_step = models.TextField(
+        "next step",
+        help_text="One concrete thing to do, for visitors with room to grow on this sign.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "sign wording"
+        verbose_name_plural = "sign wording"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # The answer scale every new question gets unless staff change its choices.
 STANDARD_SCALE: tuple[tuple[str, int], ...] = (
     ("Strongly disagree", 1),

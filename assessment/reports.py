@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from .advice import all_traits, strongest_traits, weak_traits
 from .hooks import reading_for
+from .models import Sign as SignWording
 from .models import Submission
 from .report_pdf import Firm, PlanStep, ReportContent, Sign, hex_rgb
 
@@ -19,9 +20,10 @@ REPORT_FILENAME = "career-focus-report.pdf"
 
 def report_content(submission: Submission) -> ReportContent:
     scores = submission.trait_scores
-    weak = weak_traits(scores, submission.weakest_trait)
+    wording = SignWording.objects.by_trait()  # as staff edited it (docs/features.md)
+    weak = weak_traits(scores, submission.weakest_trait, wording)
     reading = reading_for([trait.trait for trait in weak])
-    strongest = strongest_traits(scores, submission.strongest_trait)
+    strongest = strongest_traits(scores, submission.strongest_trait, wording)
     band = submission.band
     return ReportContent(
         first_name=submission.lead.first_name,
@@ -34,7 +36,9 @@ def report_content(submission: Submission) -> ReportContent:
             f"lowest possible is {submission.lowest_score}): higher means more career focused."
         ),
         percent=submission.percent,
-        signs=[Sign(name=t.name, level=t.level, percent=t.percent) for t in all_traits(scores)],
+        signs=[
+            Sign(name=t.name, level=t.level, percent=t.percent) for t in all_traits(scores, wording)
+        ],
         strongest_name=strongest[0].name if strongest else "",
         strongest_text=strongest[0].strength if strongest else "",
         plan=[

@@ -29,7 +29,7 @@ from leads.services import (
 )
 from leads.tokens import confirm_url
 
-from .advice import all_traits, strongest_traits, weak_traits
+from .advice import SignWording, all_traits, strongest_traits, weak_traits
 from .charts import sign_chart
 from .links import download_url, report_url
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     Download,
     Question,
     ResultBand,
+    Sign,
     Submission,
     Whitepaper,
 )
@@ -311,9 +312,10 @@ def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list
 def result_page_context(submission: Submission) -> dict[str, Any]:
     """The result page's extras: every sign for the chart, and the two most useful next
     steps (the weakest signs first)."""
-    traits = all_traits(submission.trait_scores)
-    weak = weak_traits(submission.trait_scores, submission.weakest_trait)
-    return result_context(submission) | {
+    wording = Sign.objects.by_trait()
+    traits = all_traits(submission.trait_scores, wording)
+    weak = weak_traits(submission.trait_scores, submission.weakest_trait, wording)
+    return result_context(submission, wording=wording) | {
         "chart": sign_chart(traits=traits),
         "traits": traits,
         "next_steps": weak[:2],
@@ -321,14 +323,20 @@ def result_page_context(submission: Submission) -> dict[str, Any]:
     }
 
 
-def result_context(submission: Submission) -> dict[str, Any]:
-    """What the result page and the result email both show."""
+def result_context(
+    submission: Submission, *, wording: Mapping[str, SignWording] | None = None
+) -> dict[str, Any]:
+    """What the result page and the result email both show, in the signs' edited wording
+    (read here unless the caller already has it)."""
+    if wording is None:
+        wording = Sign.objects.by_trait()
+    scores = submission.trait_scores
     return {
         "submission": submission,
         "assessment": submission.assessment,
         "band": submission.band,
-        "strongest": strongest_traits(submission.trait_scores, submission.strongest_trait),
-        "weak": weak_traits(submission.trait_scores, submission.weakest_trait),
+        "strongest": strongest_traits(scores, submission.strongest_trait, wording),
+        "weak": weak_traits(scores, submission.weakest_trait, wording),
         "whitepaper": submission.assessment.whitepaper,
     }
 

@@ -13,11 +13,15 @@ ALL = ("add", "change", "delete", "view")
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "Editors": {
         "articles.article": ALL,
+        "articles.author": ALL,
+        "articles.testimonial": ALL,
+        "articles.placementfigure": ALL,
         "assessment.assessment": ALL,
         "assessment.question": ALL,
         "assessment.choice": ALL,
         "assessment.resultband": ALL,
         "assessment.whitepaper": ALL,
+        "assessment.sign": ALL,  # the signs' wording on the result page and email
         "leads.followupstep": ALL,  # the follow-up emails' text, and their previews
     },
     "Recruiters": {

@@ -1,8 +1,19 @@
 """Template context shared by every page."""
 
 from django.conf import settings
+from django.templatetags.static import static
 
 from .views import theme_css_version
+
+
+def logo_url(logo: str) -> str:
+    """FIRM_LOGO as a URL: a full URL or an absolute path as given, else a static file;
+    empty when the setting is empty (the header then shows the name as text)."""
+    if not logo.strip():
+        return ""
+    if logo.startswith(("http://", "https://", "/")):
+        return logo
+    return static(logo)
 
 
 def firm(request):
@@ -10,6 +21,7 @@ def firm(request):
     return {
         "FIRM_NAME": settings.FIRM_NAME,
         "FIRM_TAGLINE": settings.FIRM_TAGLINE,
+        "FIRM_LOGO_URL": logo_url(settings.FIRM_LOGO),
         "FIRM_POSTAL_ADDRESS": settings.FIRM_POSTAL_ADDRESS,
         "FIRM_PHONE": settings.FIRM_PHONE,
         "FIRM_CONTACT_EMAIL": settings.FIRM_CONTACT_EMAIL,

@@ -8,6 +8,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -384,6 +385,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The firm, as it appears on every page and email.
 FIRM_NAME = env.str("FIRM_NAME", default="Solar Talent Partners")
 OTP_TOTP_ISSUER = FIRM_NAME  # the name authenticator apps show next to the codes
+# The logo in every page's header: a path under static/ or a full URL (whose host the CSP
+# below then allows for images). Its text alternative is FIRM_NAME. docs/configuration.md
+FIRM_LOGO = env.str("FIRM_LOGO", default="img/logo.svg")
 FIRM_TAGLINE = env.str("FIRM_TAGLINE", default="Recruiting for the solar and clean-energy industry")
 # The example address is for development only: `check --deploy` refuses it with DEBUG off
 # (operations/checks.py), because every page and email shows it.
@@ -448,11 +452,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # one dependency fewer. Public pages have no inline script or style, so none is allowed;
 # Bootstrap's form controls draw their ticks with data: SVG images. A nonce goes into the
 # header only when a template uses {{ csp_nonce }}; never in a page the page cache shares.
+_logo = urlsplit(FIRM_LOGO)
+LOGO_ORIGINS = [f"{_logo.scheme}://{_logo.netloc}"] if _logo.scheme in ("http", "https") else []
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *LOGO_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -466,7 +472,7 @@ SECURE_CSP = {
 ADMIN_CSP = SECURE_CSP | {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *LOGO_ORIGINS],
 }
 # Powerful browser features the site never uses, switched off for it and anything it frames.
 PERMISSIONS_POLICY = (

@@ -32,6 +32,18 @@ def article_image_url(article: Article) -> str:
     return absolute(image.url) if image else ""
 
 
+def _author_json_ld(article: Article) -> dict[str, str]:
+    author = article.author
+    if author is None:
+        return {"@type": "Organization", "name": settings.FIRM_NAME}
+    data = {"@type": "Person", "name": author.name}
+    if author.role:
+        data["jobTitle"] = author.role
+    if author.photo:
+        data["image"] = absolute(author.photo.url)
+    return data
+
+
 @register.simple_tag
 def article_json_ld(article: Article) -> str:
     """schema.org Article data for search engines."""
@@ -43,9 +55,7 @@ def article_json_ld(article: Article) -> str:
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
         "mainEntityOfPage": absolute(article.get_absolute_url()),
-        "author": {"@type": "Person", "name": article.author_name}
-        if article.author_name
-        else {"@type": "Organization", "name": settings.FIRM_NAME},
+        "author": _author_json_ld(article),
         "publisher": {"@type": "Organization", "name": settings.FIRM_NAME},
     }
     image = article_image_url(article)

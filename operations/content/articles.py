@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
-from articles.models import Article
+from articles.models import Article, Author
 from articles.sanitize import sanitize_body
 from articles.services import article_cache_clear
 from operations.content.format import (
@@ -41,7 +41,7 @@ SHAPE = {
     "social_image": FILE_OR_NONE,
     "promotes": TEXT_OR_NONE,
 }
-TEXT_FIELDS = ("title", "standfirst", "author_name", "status", "meta_description")
+TEXT_FIELDS = ("title", "standfirst", "status", "meta_description")
 IMAGES = ("hero_image", "social_image")
 
 
@@ -53,7 +53,7 @@ def articles_export() -> list[dict]:
             "title": article.title,
             "standfirst": article.standfirst,
             "body": article.body,
-            "author_name": article.author_name,
+            "author_name": article.author.name if article.author else "",
             "status": article.status,
             "publish_at": article.publish_at.isoformat(),
             "meta_description": article.meta_description,
@@ -62,7 +62,9 @@ def articles_export() -> list[dict]:
             "social_image": file_export(article.social_image, f"articles '{article.slug}'"),
             "promotes": article.promotes.slug if article.promotes else None,
         }
-        for article in Article.objects.select_related("promotes").order_by("publish_at", "pk")
+        for article in Article.objects.select_related("promotes", "author").order_by(
+            "publish_at", "pk"
+        )
     ]
 
 
@@ -82,6 +84,15 @@ def articles_read(data: dict, problems: list[str], *, assessments: set[str]) -> 
     return rows
 
 
+def _author(name: str) -> Author | None:
+    """The file carries the author's name only: matched by name, created when new (staff add
+    the role and photo in the admin)."""
+    if not name:
+        return None
+    author = Author.objects.filter(name=name).order_by("pk").first()
+    return author or Author.objects.create(name=name)
+
+
 def articles_import(rows: list[dict], run: ImportRun, *, assessments: Mapping[str, Model]) -> None:
     """Create or update each article by slug; articles not in the file are left alone."""
     for row, article, created in matched_by_slug(Article, rows):
@@ -91,6 +102,7 @@ def articles_import(rows: list[dict], run: ImportRun, *, assessments: Mapping[st
             | {
                 "body": sanitize_body(row["body"]),
                 "promotes": assessments.get(row["promotes"]) if row["promotes"] else None,
+                "author": _author(row["author_name"]),
             },
         )
         for name in IMAGES:

@@ -19,6 +19,7 @@ from django.db import close_old_connections
 from django.test import Client
 
 from articles import page_cache
+from articles.models import Author
 from articles.page_cache import page_cache_client
 from articles.services import article_publish, article_unpublish
 from insights.buffer import KEY as BUFFER_KEY
@@ -280,3 +281,38 @@ def test_invented_query_strings_can_t_fill_redis(edge, settings):
     # A variant past the cap is still served, by Django.
     late = edge.get(f"{path}?utm_content=late")
     assert late.status == "200 OK" and not edge.get(f"{path}?utm_content=late").from_edge
+
+
+def _staff_post(admin_client, url: str, data: dict):
+    """The test client connects close_old_connections again when it is done; the edge
+    fixture needs it off, or the next request would close the test's transaction."""
+    try:
+        return admin_client.post(url, data)
+    finally:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+
+
+def test_staff_editing_a_testimonial_or_an_author_clears_the_pages_that_show_them(
+    edge, admin_client
+):
+    """The trust blocks and bylines are edited outside the article form (issue #12)."""
+    author = Author.objects.create(name="Old Byline")
+    path = make_article(author=author).get_absolute_url()
+    for page in ("/", path):
+        edge.get(page)
+        assert edge.get(page).from_edge
+    response = _staff_post(
+        admin_client,
+        "/admin/articles/testimonial/add/",
+        {"quote": "Honest advice.", "name": "Lee K.", "is_published": "on", "order": "0"},
+    )
+    assert response.status_code == 302
+    home = edge.get("/")
+    assert not home.from_edge and b"Honest advice." in home.body
+    response = _staff_post(
+        admin_client, f"/admin/articles/author/{author.pk}/change/", {"name": "New Byline"}
+    )
+    assert response.status_code == 302
+    article = edge.get(path)
+    assert not article.from_edge and b"New Byline" in article.body

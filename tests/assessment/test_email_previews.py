@@ -46,8 +46,8 @@ def test_every_preview_renders_realistic_content(admin_client):
     assert "Hello Ana, your result: Career focused" in result
     assert band.summary in result
     assert re.search(r"You scored \d+ out of \d+", result)
-    assert "Clear on a long-term vision" in result  # the strongest sign
-    assert "Knows the skills needed and how to get them. Next step:" in result
+    assert "A long-term vision." in result  # the strongest sign, named towards career focus
+    assert "A plan for your skills. Next step:" in result
     assert "/assessment/" in result and "/download/" in result
     assert "The link works for 7 days" in result
     assert "Yes, send me the career emails" in result and "/email/confirm/" in result

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assessment.advice import SIGN_NAMES, STRENGTHS, TraitView, all_traits
+from assessment.advice import SIGN_NAMES, STRENGTHS, all_traits
 from assessment.charts import WIDTH, sign_chart
 from assessment.models import Trait
 from tests.assessment.walk import DETAILS, answer_all, details_url, result_url
@@ -27,7 +27,7 @@ def test_every_sign_has_a_positive_name_and_a_strength_of_its_own():
     [(2, "Room to grow"), (5, "Room to grow"), (6, "Growing"), (8, "A strength")],
 )
 def test_levels_are_words_not_percentages(points, level):
-    view = TraitView("satisfied", "Generally satisfied in the role", points, 2, 10, "")
+    view = all_traits({"satisfied": {"points": points, "lowest": 2, "highest": 10}})[0]
     assert view.level == level
     assert view.name == "Makes satisfaction lead somewhere"
 

@@ -115,10 +115,9 @@ def test_without_a_named_recruiter_the_team_signs(settings, owner_fields):
 
 @pytest.mark.django_db
 def test_talk_to_a_recruiter_goes_to_the_call_request_when_given_else_the_contact_page(settings):
+    from leads import hooks
     from leads.follow_up_email import follow_up_context
     from leads.rendering import email_render
-
-    from leads import hooks
 
     settings.SITE_URL = "https://careers.example.com"
     lead = make_reachable_lead()

@@ -22,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, Author
 from assessment.models import Assessment, Choice, Submission, Whitepaper
 from insights.models import Event
 from leads.models import FollowUpStep, Lead, OutboundEmail
@@ -330,3 +330,21 @@ def test_a_pdf_missing_from_storage_is_written_again_and_kept(
     assert "Whitepaper 'dont-blow-it' updated." in report
     paper.refresh_from_db()
     assert paper.file.read().startswith(b"%PDF-")
+
+
+def test_an_articles_author_travels_by_name():
+    """The file keeps its author_name key: an import finds the author of that name, or adds
+    one (role and photo are edited in the admin)."""
+    dana = Author.objects.create(name="Dana Berg", role="Lead recruiter")
+    article = make_article(author=dana)
+    text = json.dumps(export())
+    article.author = None
+    article.save()
+    import_text(text)
+    article.refresh_from_db()
+    assert article.author == dana  # the same author, not a copy
+    Author.objects.all().delete()
+    import_text(text)
+    article.refresh_from_db()
+    assert article.author.name == "Dana Berg" and article.author != dana
+    assert Author.objects.count() == 1

@@ -72,6 +72,10 @@ def test_an_editor_edits_articles_and_quizzes(client, content):
         "/admin/articles/article/add/",
         "/admin/assessment/assessment/",
         "/admin/leads/followupstep/",
+        "/admin/articles/author/add/",
+        "/admin/articles/testimonial/add/",
+        "/admin/articles/placementfigure/add/",
+        "/admin/assessment/sign/",
     ]:
         assert editor.get(path).status_code == 200, path
 

@@ -3,10 +3,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.initial_content import load_articles
+from articles.initial_content import load_articles, load_seed_author
 from articles.models import Article
 from articles.services import article_cache_clear
-from assessment.initial_content import load_assessment
+from assessment.initial_content import load_assessment, load_signs
 from leads.initial_content import load_follow_ups
 from operations.staff_groups import staff_groups_load
 
@@ -15,8 +15,8 @@ SEED_ARTICLE_PROMOTING_THE_QUIZ = "are-you-career-or-job-focused"
 
 class Command(BaseCommand):
     help = (
-        "Create the initial articles, the quiz, its whitepaper, the follow-up emails and the"
-        " staff groups."
+        "Create the initial articles and their author, the quiz, its whitepaper and sign"
+        " wording, the follow-up emails and the staff groups."
     )
 
     def handle(self, *args, **options):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
             assessment, report = load_assessment()
             report += load_articles(promotes=assessment)
             report += self._promote(assessment)
+            report += load_seed_author()
+            report += load_signs()
             report += load_follow_ups()
             report += staff_groups_load()
         for line in report:
