@@ -71,6 +71,8 @@ def test_a_phone_sees_the_result_at_a_glance(live_server, seed_article, page, se
     # The chart, the strongest sign and the two next steps end within two screens.
     assert bottom(page, ".result-steps") <= 2 * SCREEN
     expect(page.locator(".result-chart-svg .chart-bar")).to_have_count(8)
+    # Nothing pushes the page sideways (the chart's table for screen readers once did: 664 px).
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     # Every control on the page shows the focus ring (as on the quiz's steps).
     for selector in (".result-download .btn", ".next-step .btn", "summary"):
         page.locator(".result-headline").click()
