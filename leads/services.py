@@ -35,8 +35,10 @@ from .follow_up_email import follow_up_context, reply_address
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
+from .notes import notes_tasks_erase
 from .pace import GO, slot_still_good, take_slot
 from .rendering import RenderedEmail, email_render
+from .scoring import lead_score_refresh
 from .send_window import clean_time_zone, next_in_window
 from .tokens import unsubscribe_url
 
@@ -124,6 +126,7 @@ def lead_confirm(*, lead: Lead) -> Lead:
         lead.refresh_from_db()
         if confirmed:
             follow_ups_schedule(lead=lead)
+            lead_score_refresh(lead=lead)
     return lead
 
 
@@ -290,8 +293,10 @@ def lead_erase(*, lead: Lead) -> Lead:
             status=OutboundEmail.Status.CANCELLED,
             last_error="Cancelled: the person's data was erased.",
         )
+        notes_tasks_erase(lead=lead)
         for eraser in hooks.PERSONAL_DATA_ERASERS.registered():
             eraser(lead=lead)
+        Lead.objects.filter(pk=lead.pk).update(score=0)
     lead.refresh_from_db()
     logger.info("Lead %s: personal data erased", lead.pk)
     return lead
@@ -314,12 +319,22 @@ def leads_erase_expired(*, now: datetime | None = None) -> int:
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
     if status not in Lead.Status.values:
         raise ValueError(f"Unknown lead status {status!r}")
-    return leads.update(status=status, updated_at=timezone.now())
+    return _leads_update_with_history(leads, status=status)
 
 
 def leads_assign(*, leads: QuerySet[Lead], owner: AbstractBaseUser | None) -> int:
     """Give the leads to a recruiter (None leaves them unassigned)."""
-    return leads.update(owner=owner, updated_at=timezone.now())
+    return _leads_update_with_history(leads, owner=owner)
+
+
+def _leads_update_with_history(leads: QuerySet[Lead], **values: Any) -> int:
+    """One UPDATE, plus the history rows a bulk update skips (the timeline's old → new)."""
+    with transaction.atomic():
+        ids = list(leads.values_list("pk", flat=True))
+        count = Lead.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+        changed = Lead.objects.filter(pk__in=ids).only("pk", "status", "owner")
+        Lead.history.bulk_history_create(list(changed), update=True)
+    return count
 
 
 # The outbox ------------------------------------------------------------------------------
