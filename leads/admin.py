@@ -165,7 +165,7 @@ class EmailInline(admin.TabularInline):
         return False
 
 
-class NoteAddInline(admin.StackedInline):
+class NoteAddInline(admin.TabularInline):
     """One empty box: a note written here is saved with the lead's Save button (no script).
 
     Notes already written are on the timeline, so this shows none of them.
@@ -176,8 +176,7 @@ class NoteAddInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     fields = ("text",)
-    verbose_name = "note"
-    verbose_name_plural = "Add a note"
+    verbose_name = verbose_name_plural = "Add a note"
     formfield_overrides = {
         LeadNote._meta.get_field("text").__class__: {
             "widget": forms.Textarea(attrs={"rows": 3, "cols": 60})
@@ -203,6 +202,13 @@ class TaskInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(done=False).select_related("assignee")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "assignee" and field is not None:
+            # A plain menu: no "add/edit user" buttons in a task row.
+            field.widget = getattr(field.widget, "widget", field.widget)
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = lead_workers()
@@ -217,10 +223,7 @@ class TaskInline(admin.TabularInline):
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                widget = self.fields["assignee"].widget
-                widget.choices = choices
-                if inner := getattr(widget, "widget", None):  # the admin's "+" wrapper
-                    inner.choices = choices
+                self.fields["assignee"].widget.choices = choices
 
         formset.form = OneMenuForm
         return formset
