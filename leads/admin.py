@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 
 from . import hooks
 from .addresses import ROLE_LOCAL_PARTS
@@ -179,7 +179,8 @@ class NoteAddInline(admin.TabularInline):
     verbose_name = verbose_name_plural = "Add a note"
     formfield_overrides = {
         LeadNote._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 3, "cols": 60})
+            # A table cell has no <label>: the column's heading is its name for screen readers.
+            "widget": forms.Textarea(attrs={"rows": 3, "cols": 60, "aria-label": "Note"})
         }
     }
 
@@ -224,6 +225,10 @@ class TaskInline(admin.TabularInline):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 self.fields["assignee"].widget.choices = choices
+                # A table cell has no <label>: the column's heading names each field.
+                for name, field in self.fields.items():
+                    if name in TaskInline.fields:
+                        field.widget.attrs["aria-label"] = capfirst(field.label)
 
         formset.form = OneMenuForm
         return formset

@@ -6,14 +6,12 @@ input call lead_score_refresh. The formula is in docs/recruiters.md.
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from . import hooks
 from .models import Lead
 
 # Role words that suggest the people the firm places, and what each is worth (the highest
-# matching word counts, once). Settings may replace them: LEAD_SCORE_ROLE_KEYWORDS.
-DEFAULT_ROLE_KEYWORDS = {
+# matching word counts, once). docs/recruiters.md lists them for staff: change both together.
+ROLE_KEYWORDS = {
     "director": 20,
     "head": 20,
     "vp": 20,
@@ -41,16 +39,15 @@ class ScorePart:
 
 
 def role_points(role: str) -> int:
-    words = getattr(settings, "LEAD_SCORE_ROLE_KEYWORDS", DEFAULT_ROLE_KEYWORDS)
-    role = f" {role.lower()} "
-    matches = [points for word, points in words.items() if f" {word} " in role]
+    padded = f" {role.lower().replace(',', ' ').replace('/', ' ')} "
+    matches = [points for word, points in ROLE_KEYWORDS.items() if f" {word} " in padded]
     return max(matches, default=0)
 
 
 def score_parts(lead: Lead) -> list[ScorePart]:
     """Every reason the lead has points, leads' own and those other apps add (hooks)."""
     parts = []
-    if points := role_points(lead.current_role.replace(",", " ").replace("/", " ")):
+    if points := role_points(lead.current_role):
         parts.append(ScorePart(points, "fit", f"role “{lead.current_role}”"))
     if lead.confirmed_at:
         parts.append(ScorePart(CONFIRMED_POINTS, "engagement", "confirmed their address"))

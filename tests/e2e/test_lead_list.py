@@ -4,11 +4,13 @@ scrolling, and the lead page's timeline takes a note with JavaScript off."""
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from leads.models import Lead, LeadTask
 from tests.e2e.conftest import PHONE
+from tests.e2e.test_accessibility import BLOCKING_IMPACTS, describe
 from tests.e2e.test_admin_editing import PASSWORD, log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,3 +98,19 @@ def test_a_note_added_on_a_phone_with_javascript_off_joins_the_timeline(
     expect(first).to_contain_text("by Maximiliana Featherstone")
     screenshot(page, "lead-page")
     assert _page_overflow(page) == 0
+
+
+def test_the_lead_list_and_page_have_no_serious_accessibility_violations(
+    live_server, busy_list, new_page
+):
+    """axe runs as a script, so this one has JavaScript on."""
+    page = new_page(**LAPTOP)
+    log_in_to_admin(page, live_server.url, "recruiter")
+    for path in (
+        "/admin/leads/lead/?work=overdue",
+        f"/admin/leads/lead/{Lead.objects.first().pk}/change/",
+    ):
+        page.goto(live_server.url + path)
+        results = Axe().run(page)
+        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"axe found problems on {path}:\n{describe(blocking)}"
