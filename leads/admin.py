@@ -32,6 +32,7 @@ from .models import (
 )
 from .notes import note_add, task_record
 from .previews import email_previews
+from .scoring import lead_score_refresh
 from .services import (
     email_resend,
     follow_up_step_delete,
@@ -349,7 +350,7 @@ class LeadAdmin(admin.ModelAdmin):
         "lead_display",
         "segment",
         "status",
-        "owner",
+        "owner_display",
         "score",
         "follow_ups_display",
         "created_at",
@@ -444,6 +445,11 @@ class LeadAdmin(admin.ModelAdmin):
             for name, opts in self.fieldsets
         ]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "current_role" in form.changed_data:
+            lead_score_refresh(lead=obj)  # the role is part of the fit
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["timeline"] = lead_timeline(obj)
@@ -459,6 +465,10 @@ class LeadAdmin(admin.ModelAdmin):
                 task_record(task=task, user=request.user)
         else:
             super().save_formset(request, form, formset, change)
+
+    @admin.display(description="recruiter", ordering="owner__first_name")
+    def owner_display(self, obj: Lead) -> str:
+        return person(obj.owner) if obj.owner else "-"
 
     @admin.display(description="lead", ordering="first_name")
     def lead_display(self, obj: Lead) -> str:

@@ -6,6 +6,8 @@ input call lead_score_refresh. The formula is in docs/recruiters.md.
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from . import hooks
 from .models import Lead
 
@@ -71,3 +73,14 @@ def lead_score_refresh(*, lead: Lead) -> int:
     Lead.objects.filter(pk=lead.pk).update(score=score)
     lead.score = score
     return score
+
+
+def leads_score_refresh(*, leads: QuerySet[Lead] | None = None) -> int:
+    """Recompute the score of many leads (all by default): after the formula changes, or once
+    after the score was added. A few queries a lead; returns how many."""
+    leads = Lead.objects.all() if leads is None else leads
+    ids = list(leads.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        for lead in Lead.objects.filter(pk__in=ids[start : start + 500]):
+            lead_score_refresh(lead=lead)
+    return len(ids)

@@ -3,10 +3,12 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -340,3 +342,28 @@ def test_erasure_blanks_notes_and_tasks_and_the_export_includes_them(recruiter):
     assert list(LeadTask.objects.values_list("title", flat=True)) == ["(erased)"]
     lead.refresh_from_db()
     assert (lead.notes, lead.score) == ("", 0)
+
+
+def test_editing_the_role_on_the_lead_page_updates_the_score(recruiter_client):
+    lead = make_lead(current_role="Student")
+    assert _save(recruiter_client, lead, current_role="Director of Storage").status_code == 302
+    assert Lead.objects.get(pk=lead.pk).score == 20
+
+
+def test_the_command_scores_leads_that_existed_before_the_score():
+    engineer, student = make_lead(current_role="Engineer"), make_lead(current_role="Student")
+    out = StringIO()
+    call_command("refresh_lead_scores", stdout=out)
+    assert out.getvalue().strip() == "Scored 2 lead(s)."
+    assert Lead.objects.get(pk=engineer.pk).score == 10
+    assert Lead.objects.get(pk=student.pk).score == 0
+
+
+def test_timeline_times_are_the_firms_and_the_list_names_the_recruiter(recruiter_client, recruiter):
+    lead = make_lead(owner=recruiter)
+    winter = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
+    LeadNote.objects.create(lead=lead, author=recruiter, text="Called.", created_at=winter)
+    html = _page(recruiter_client, lead)
+    assert "Thu 15 Jan 2026, 08:00" in _timeline(html)  # 15:00 UTC is 08:00 in Denver
+    listing = recruiter_client.get("/admin/leads/lead/").content.decode()
+    assert '<td class="field-owner_display">Rita Reyes</td>' in listing
