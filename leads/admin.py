@@ -345,7 +345,7 @@ class AddressKindFilter(admin.SimpleListFilter):
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     # Few, narrow columns: it must fit 1366 px beside the filters, and a phone
-    # (static/leads/lead_list.css wraps and hides what a phone can't hold).
+    # (static/leads/lead_admin.css wraps and hides what a phone can't hold).
     list_display = (
         "lead_display",
         "segment",
