@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	command -v "$$c"; break; fi; done)
 
 .PHONY: help install env migrate content run test lint format bench flower e2e-prod loadtest clean
-.PHONY: requirements requirements-check
+.PHONY: requirements requirements-check lighthouse
 
 help:
 	@echo "make run    install, migrate, load content, start web + Redis + Celery worker + beat"
@@ -137,6 +137,11 @@ flower: install
 # with two gunicorn, two Celery workers and one beat), then a visitor's journey through it.
 e2e-prod: install
 	$(BIN)/python -m devtools.prod_journey
+
+# Lighthouse (npm, on first use) against the site with production settings: home, article,
+# first question, result. LIGHTHOUSE_FLOOR=90 accepts a lower performance score (CI).
+lighthouse: install
+	$(BIN)/python -m devtools.lighthouse_check $(if $(LIGHTHOUSE_FLOOR),--floor $(LIGHTHOUSE_FLOOR))
 
 # locust against the same shape, loopback only, rate limits off (docs/benchmarks.md).
 loadtest: install

@@ -32,6 +32,8 @@ def submissions_personal_data(*, lead: Lead) -> dict:
                     for answer in submission.answers.all()
                 ],
                 "whitepaper_downloads": [d.downloaded_at for d in submission.downloads.all()],
+                # The PDF itself holds nothing beyond the above and the first name.
+                "personal_report_stored": bool(submission.report),
             }
             for submission in submissions
         ]

@@ -1,7 +1,8 @@
-"""The signed, expiring whitepaper download link.
+"""The signed, expiring download links: the whitepaper, and the personal report.
 
-The token carries only the submission id, signed with a salt of its own so no other
-signed value of the site (unsubscribe, confirm) can be replayed here.
+Each token carries only the submission id, signed with a salt of its own so no other
+signed value of the site (unsubscribe, confirm, the other download) can be replayed here.
+Both expire after WHITEPAPER_LINK_MAX_AGE_DAYS: one rule for everything behind the gate.
 """
 
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.core import signing
 from django.urls import reverse
 
 DOWNLOAD_SALT = "assessment.whitepaper-download"
+REPORT_SALT = "assessment.report-download"
 
 
 class LinkTampered(Exception):
@@ -25,10 +27,22 @@ def download_token(submission_id: int) -> str:
     return signing.dumps(submission_id, salt=DOWNLOAD_SALT)
 
 
+def report_token(submission_id: int) -> str:
+    return signing.dumps(submission_id, salt=REPORT_SALT)
+
+
 def submission_id_from_download_token(token: str) -> int:
+    return _submission_id(token, salt=DOWNLOAD_SALT)
+
+
+def submission_id_from_report_token(token: str) -> int:
+    return _submission_id(token, salt=REPORT_SALT)
+
+
+def _submission_id(token: str, *, salt: str) -> int:
     max_age = timedelta(days=settings.WHITEPAPER_LINK_MAX_AGE_DAYS)
     try:
-        value = signing.loads(token, salt=DOWNLOAD_SALT, max_age=max_age)
+        value = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:  # a subclass of BadSignature: check it first
         raise LinkExpired from exc
     except (signing.BadSignature, TypeError, ValueError) as exc:
@@ -48,3 +62,13 @@ def download_path(*, slug: str, submission_id: int) -> str:
 def download_url(*, slug: str, submission_id: int) -> str:
     """For emails: absolute."""
     return settings.SITE_URL + download_path(slug=slug, submission_id=submission_id)
+
+
+def report_path(*, slug: str, submission_id: int) -> str:
+    """The personal report, for pages: relative."""
+    return reverse("assessment:report", kwargs={"slug": slug, "token": report_token(submission_id)})
+
+
+def report_url(*, slug: str, submission_id: int) -> str:
+    """The personal report, for emails: absolute."""
+    return settings.SITE_URL + report_path(slug=slug, submission_id=submission_id)

@@ -273,6 +273,15 @@ class Submission(VisitSource):
     band_title = models.CharField("result", max_length=120, blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(default=timezone.now)
+    # The personal report PDF, made at its first download and kept (assessment/reports.py).
+    report = models.FileField(
+        "personal report",
+        upload_to="reports/",
+        storage=private_storage,
+        blank=True,
+        editable=False,
+        help_text="Made the first time the visitor opens it; deleted when the lead is erased.",
+    )
 
     objects = SubmissionQuerySet.as_manager()
 

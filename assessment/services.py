@@ -1,6 +1,8 @@
 """Writes with side effects for the quiz. Views, forms and the admin call these."""
 
 import logging
+import secrets
+import time
 from collections.abc import Hashable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,11 +11,16 @@ from urllib.parse import parse_qsl, urlsplit
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from crm_webhooks.events import Event
+from crm_webhooks.services import queue_event
 from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
+from leads.crm_payloads import lead_reference, lead_subject
 from leads.models import SOURCE_FIELDS, Lead, OutboundEmail
 from leads.scoring import lead_score_refresh
 from leads.services import (
@@ -25,7 +32,7 @@ from leads.tokens import confirm_url
 
 from .advice import all_traits, strongest_traits, weak_traits
 from .charts import sign_chart
-from .links import download_url
+from .links import download_url, report_url
 from .models import (
     STANDARD_SCALE,
     Answer,
@@ -38,6 +45,9 @@ from .models import (
     Whitepaper,
 )
 from .progress import Quiz, QuizProgress, progress_session_key, result_session_key
+from .report_pdf import report_pdf
+from .reports import report_content
+from .storage import private_file_save
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +254,35 @@ def _submission_create(
     lead_score_refresh(lead=lead)  # the new result changes the lead's fit
     result_email_enqueue(submission=submission, ask_to_confirm=consent_follow_ups)
     lead_notify_team(lead=lead)  # once per lead: a returning visitor finds it already made
+    queue_event(
+        Event.SUBMISSION_COMPLETED,
+        submission_crm_data(submission),
+        key=f"submission.completed:{submission.pk}",
+        subject=lead_subject(lead),
+    )
     return submission
+
+
+def submission_crm_data(submission: Submission) -> dict[str, Any]:
+    """The quiz result as the firm's CRM gets it (docs/webhooks.schema.json): the scores
+    and the result, not the answers one by one."""
+    return {
+        "submission": {
+            "id": submission.pk,
+            "assessment": {
+                "slug": submission.assessment.slug,
+                "title": submission.assessment.title,
+            },
+            "result": submission.band_title,
+            "total_score": submission.total_score,
+            "lowest_score": submission.lowest_score,
+            "highest_score": submission.highest_score,
+            "strongest_trait": submission.strongest_trait,
+            "weakest_trait": submission.weakest_trait,
+            "finished_at": submission.finished_at,
+        },
+        "lead": lead_reference(submission.lead),
+    }
 
 
 def _answers(quiz: Quiz, progress: QuizProgress, submission: Submission) -> list[Answer]:
@@ -304,6 +342,7 @@ def result_email_context(
     return result_context(submission) | {
         "lead": lead,
         "download_url": download_url(slug=submission.assessment.slug, submission_id=submission.pk),
+        "report_url": report_url(slug=submission.assessment.slug, submission_id=submission.pk),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
         "confirm_url": confirm_link,
     }
@@ -376,7 +415,74 @@ def submissions_erase(*, lead: Lead) -> int:
     campaign link can name them); answers, scores, band and times stay, anonymous once the
     lead is erased, so the quiz's statistics remain true. Returns how many were erased.
     """
-    return Submission.objects.filter(lead=lead).update(**dict.fromkeys(SOURCE_FIELDS, ""))
+    submissions = Submission.objects.filter(lead=lead)
+    for submission in submissions.exclude(report=""):
+        report_discard(submission=submission)
+    return submissions.update(**dict.fromkeys(SOURCE_FIELDS, ""))
+
+
+# The personal report -------------------------------------------------------------------------
+
+
+class ReportNotMade(Exception):
+    """Laying out the report failed (logged): the visitor is asked to try again, never
+    shown a 500 or an empty file."""
+
+
+def report_ensure(*, submission: Submission, remake: bool = False) -> FieldFile:
+    """The submission's report PDF, made and stored in private storage the first time it is
+    asked for (or again with `remake`, when the stored file went missing).
+
+    Made on the first download, not by a Celery task at submission: most visitors never open
+    it, making it takes a fraction of a second, and a visitor can never arrive before a
+    worker has made it (no "not ready yet" page, no empty file). Two first downloads at
+    once each make one; the first to record its file wins and the other's is deleted, so
+    no lock is needed across processes. Raises PrivateStorageUnavailable or ReportNotMade.
+    """
+    if submission.report and not remake:
+        return submission.report
+    started = time.perf_counter()
+    try:
+        rendered = report_pdf(report_content(submission))
+    except Exception as exc:
+        logger.exception("Report for submission %s could not be made", submission.pk)
+        raise ReportNotMade from exc
+    storage = submission.report.storage
+    # A random part: the name alone must not lead anyone to a file, even in a bucket listing.
+    name = private_file_save(
+        storage,
+        f"reports/report-{submission.pk}-{secrets.token_hex(8)}.pdf",
+        ContentFile(rendered.pdf),
+    )
+    old = submission.report.name or ""
+    won = Submission.objects.filter(pk=submission.pk, report=old).update(report=name)
+    if not won:  # another request stored one first: keep theirs, drop ours
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
+        submission.refresh_from_db(fields=["report"])
+        return submission.report
+    if old:
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
+    submission.report.name = name
+    logger.info(
+        "Report for submission %s made: %d KB, %d pages, %.0f ms",
+        submission.pk,
+        len(rendered.pdf) // 1024,
+        rendered.pages,
+        (time.perf_counter() - started) * 1000,
+    )
+    return submission.report
+
+
+def report_discard(*, submission: Submission) -> None:
+    """Forget the stored report (it holds the person's name): the row now, the file once
+    the transaction commits. A failed delete is logged, not raised."""
+    name = submission.report.name
+    if not name:
+        return
+    storage = submission.report.storage
+    Submission.objects.filter(pk=submission.pk).update(report="")
+    submission.report.name = ""
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 # The whitepaper download -------------------------------------------------------------------
@@ -444,5 +550,6 @@ def fresh_link_context(*, submission: Submission, lead: Lead) -> dict[str, Any]:
         "whitepaper": submission.assessment.whitepaper,
         "lead": lead,
         "download_url": download_url(slug=submission.assessment.slug, submission_id=submission.pk),
+        "report_url": report_url(slug=submission.assessment.slug, submission_id=submission.pk),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
     }

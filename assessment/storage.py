@@ -1,4 +1,5 @@
-"""Private file storage: the whitepaper lives here, never under a public URL.
+"""Private file storage: the whitepaper and the personal reports live here, never under a
+public URL.
 
 Which storage that is comes from STORAGES["private"] (site_project/private_storage.py):
 this folder by default, or an S3-compatible bucket (assessment/storage_s3.py).
@@ -117,6 +118,13 @@ def private_file_response(field_file, *, filename: str, body=True) -> FileRespon
     response["Content-Length"] = str(size)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def private_file_save(storage: Storage, name: str, content) -> str:
+    """Store a file made by the site (the personal report); returns the name it got.
+    Raises PrivateStorageUnavailable (logged) when the storage can't take it."""
+    with _storage_errors(name, doing="save"):
+        return storage.save(name, content)
 
 
 def private_file_exists(field_file) -> bool | None:

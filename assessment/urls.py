@@ -10,5 +10,8 @@ urlpatterns = [
     path("<slug:slug>/details/", views.details, name="details"),
     path("<slug:slug>/result/", views.result, name="result"),
     path("<slug:slug>/download/<str:token>/", views.download, name="download"),
+    path("<slug:slug>/report/<str:token>/", views.report, name="report"),
     path("<slug:slug>/new-link/", views.new_link, name="new_link"),
+    path("<slug:slug>/share/<int:band_id>/", views.share, name="share"),
+    path("<slug:slug>/share/<int:band_id>/card.png", views.share_image, name="share_image"),
 ]

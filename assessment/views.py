@@ -5,6 +5,7 @@ Everything works without JavaScript. Progress lives in the session; any bad or s
 request is sent somewhere sensible with a message, never a 500.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,16 +23,27 @@ from insights.services import event_record
 from site_project.edge import visitor_ip
 
 from .forms import DetailsForm, FreshLinkForm
-from .links import LinkExpired, LinkTampered, download_path, submission_id_from_download_token
-from .models import Assessment, Choice, Submission
+from .links import (
+    LinkExpired,
+    LinkTampered,
+    download_path,
+    report_path,
+    submission_id_from_download_token,
+    submission_id_from_report_token,
+)
+from .models import Assessment, Choice, ResultBand, Submission
 from .progress import Quiz, QuizProgress, result_from_session, result_session_key
+from .report_pdf import TITLE as REPORT_TITLE
+from .reports import REPORT_FILENAME
 from .services import (
     UTM_FIELDS,
+    ReportNotMade,
     answer_record,
     download_record,
     fresh_link_request,
     quiz_start,
     quiz_too_fast,
+    report_ensure,
     result_page_context,
     result_pretend,
     result_remember,
@@ -39,6 +51,7 @@ from .services import (
     source_remember,
     submission_create,
 )
+from .sharing import share_image_bytes, share_image_url, share_image_version, share_page_path
 from .storage import PrivateStorageUnavailable, private_file_response
 
 # What a visitor is told to wait when the private storage doesn't answer.
@@ -331,6 +344,7 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
     context = result_page_context(submission) | {
         "bands": bands,
         "download_url": download_path(slug=assessment.slug, submission_id=submission.pk or 0),
+        "report_url": report_path(slug=assessment.slug, submission_id=submission.pk or 0),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,
     }
     return _no_index(render(request, "assessment/result.html", context))
@@ -357,22 +371,31 @@ def _private[R: HttpResponseBase](response: R) -> R:
     return response
 
 
-@require_safe
-def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
-    """Stream the whitepaper for a valid signed link, and note the download.
+def _signed_id(
+    request: HttpRequest, assessment: Assessment, token: str, read: Callable[[str], int]
+) -> int | HttpResponse:
+    """The submission id a download link carries, or the friendly page for a bad link.
 
     Only links we made reach the checks: anything without the signature's separators
     (an id, a file name) is simply not found.
     """
-    assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
     if ":" not in token:
         raise Http404("No such download.")
     try:
-        submission_id = submission_id_from_download_token(token)
+        return read(token)
     except LinkExpired:
         return _bad_link(request, assessment, problem="expired", status=410)
     except LinkTampered:
         return _bad_link(request, assessment, problem="tampered", status=403)
+
+
+@require_safe
+def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
+    """Stream the whitepaper for a valid signed link, and note the download."""
+    assessment = get_object_or_404(Assessment.objects.select_related("whitepaper"), slug=slug)
+    submission_id = _signed_id(request, assessment, token, submission_id_from_download_token)
+    if isinstance(submission_id, HttpResponse):
+        return submission_id
     submission = Submission.objects.filter(pk=submission_id, assessment=assessment).first()
     whitepaper = assessment.whitepaper
     if submission is None or whitepaper is None or not whitepaper.file:
@@ -385,15 +408,54 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
     except PrivateStorageUnavailable:
-        response = render(
-            request, "assessment/download_unavailable.html", {"assessment": assessment}, status=503
-        )
-        response["Retry-After"] = str(DOWNLOAD_RETRY_AFTER_SECONDS)
-        return _private(response)
+        return _unavailable(request, assessment, file_title=whitepaper.title)
     # Recorded once the file is known readable; HEAD only asks about it.
     if request.method == "GET":
         download_record(submission=submission)
         event_record(kind=Kind.DOWNLOADED, request=request, assessment=slug)
+    return _private(response)
+
+
+def _unavailable(request: HttpRequest, assessment: Assessment, *, file_title: str) -> HttpResponse:
+    response = render(
+        request,
+        "assessment/download_unavailable.html",
+        {"assessment": assessment, "file_title": file_title},
+        status=503,
+    )
+    response["Retry-After"] = str(DOWNLOAD_RETRY_AFTER_SECONDS)
+    return _private(response)
+
+
+@require_safe
+def report(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
+    """The visitor's personal report PDF for a valid signed link: made at the first
+    download and kept (services.report_ensure), the same link rules as the whitepaper."""
+    assessment = get_object_or_404(Assessment, slug=slug)
+    submission_id = _signed_id(request, assessment, token, submission_id_from_report_token)
+    if isinstance(submission_id, HttpResponse):
+        return submission_id
+    submission = (
+        Submission.objects.for_result_page().filter(pk=submission_id, assessment=assessment).first()
+    )
+    if submission is None:
+        raise Http404("No such report.")
+    if submission.lead.erased_at is not None:
+        # The person asked us to forget them: nothing is made again from what is left.
+        gone = render(
+            request, "assessment/report_gone.html", {"assessment": assessment}, status=410
+        )
+        return _private(gone)
+    body = request.method != "HEAD"
+    try:
+        try:
+            file = report_ensure(submission=submission)
+            response = private_file_response(file, filename=REPORT_FILENAME, body=body)
+        except FileNotFoundError:  # recorded, then lost (a restored backup): make it again
+            file = report_ensure(submission=submission, remake=True)
+            response = private_file_response(file, filename=REPORT_FILENAME, body=body)
+    except (PrivateStorageUnavailable, FileNotFoundError, ReportNotMade):
+        return _unavailable(request, assessment, file_title=REPORT_TITLE)
     return _private(response)
 
 
@@ -416,3 +478,54 @@ def new_link(request: HttpRequest, slug: str) -> HttpResponse:
         {"assessment": assessment, "form": form, "sent_to": sent_to},
     )
     return _private(response)
+
+
+# Sharing: per band, never per visitor ------------------------------------------------------
+
+# Public and the same for everyone: browsers and the social sites' crawlers may keep them.
+SHARE_PAGE_MAX_AGE = 600
+SHARE_IMAGE_MAX_AGE = 24 * 3600
+
+
+def _shared_band(slug: str, band_id: int) -> ResultBand:
+    return get_object_or_404(
+        ResultBand.objects.select_related("assessment"),
+        pk=band_id,
+        assessment__slug=slug,
+        assessment__is_active=True,
+    )
+
+
+@require_safe
+def share(request: HttpRequest, slug: str, band_id: int) -> HttpResponse:
+    """What a shared result shows: the quiz and the band, with Open Graph and Twitter cards.
+    The personal result page is never the shared address."""
+    band = _shared_band(slug, band_id)
+    page_url = settings.SITE_URL + share_page_path(band)
+    response = render(
+        request,
+        "assessment/share.html",
+        {
+            "assessment": band.assessment,
+            "band": band,
+            "page_url": page_url,
+            "image_url": share_image_url(band),
+            "quiz_url": settings.SITE_URL + band.assessment.get_absolute_url(),
+        },
+    )
+    response["Cache-Control"] = f"public, max-age={SHARE_PAGE_MAX_AGE}"
+    return response
+
+
+@require_safe
+def share_image(request: HttpRequest, slug: str, band_id: int) -> HttpResponse:
+    """The band's Open Graph image (1200 x 630 PNG), drawn once and cached."""
+    band = _shared_band(slug, band_id)
+    etag = f'"{share_image_version(band)}"'
+    if etag in request.headers.get("if-none-match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(share_image_bytes(band), content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={SHARE_IMAGE_MAX_AGE}"
+    return response

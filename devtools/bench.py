@@ -1,8 +1,8 @@
 """`make bench`: how fast are the public pages next to their own bytes served as a file by a
 WSGI app that is WhiteNoise alone (devtools/static_baseline.py), the ceiling for any page?
 Does sending the assessment's form wait on the mail server (bench_submit.py)? And how fast
-do two Celery workers deliver due follow-up emails? And the insights page over a year of
-traffic (bench_insights.py)?
+do two Celery workers deliver due follow-up emails, and webhooks (bench_webhooks.py)? And
+the insights page over a year of traffic (bench_insights.py)?
 
 The site runs as production runs it: DEBUG off, gunicorn, WhiteNoise serving collected,
 hashed, compressed static files, and a real Redis holding the page cache. The URLs are
@@ -778,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--part",
-        choices=["all", "pages", "gunicorn", "emails", "pace", "insights"],
+        choices=["all", "pages", "gunicorn", "emails", "pace", "webhooks", "insights"],
         default="all",
         help="what to measure (gunicorn: worker recycling settings, not part of all)",
     )
@@ -821,6 +821,9 @@ def main(argv: list[str] | None = None) -> int:
             run_emails(emails)
         if args.part in ("all", "pace"):
             run_paced_emails(PACE_EMAILS, PACE_CAP, args.pace_minutes)
+        if args.part in ("all", "webhooks"):
+            # Its own database and workers (devtools/bench_webhooks.py).
+            subprocess.run([sys.executable, "-m", "devtools.bench_webhooks"], check=False)
         if args.part in ("all", "insights"):
             # Its own process: it needs a fresh database of its own.
             subprocess.run([sys.executable, "-m", "devtools.bench_insights"], check=False)

@@ -11,16 +11,16 @@ the raw events, and the two are added.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.models import Article
 from assessment.models import Assessment, Question
-from leads.models import Lead
+from leads.models import Lead, MailEvent, OutboundEmail, Suppression
 
 from .models import DailyCount, Event, Kind
 from .services import GROUP_FIELDS, day_start, last_rolled_day
@@ -83,6 +83,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     chart_column: int = 1
     note: str = ""
+    alert: str = ""  # a warning staff must not miss, shown above the table
 
     @property
     def bars(self) -> list[dict]:
@@ -141,6 +142,11 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "–"
 
 
+def _rate(part: int, whole: int) -> str:
+    """Two decimals: a complaint rate of 0.05% must not read 0.1%."""
+    return f"{100 * part / whole:.2f}%" if whole else "–"
+
+
 @dataclass
 class Dashboard:
     date_range: DateRange
@@ -183,6 +189,7 @@ def dashboard_build(*, date_range: DateRange, assessment_slug: str, article_slug
     tables = [_funnel(total), _questions(total, assessment), _bands(total, counts, quiz)]
     tables.append(_leads_by_week(date_range, quiz))
     tables.append(_email(total))
+    tables.append(_deliverability(date_range))
     tables.append(_top_articles(counts, quiz, titles))
     return Dashboard(date_range, assessments, articles, assessment, article_slug, tables)
 
@@ -270,6 +277,69 @@ def _email(total) -> Table:
         (Kind.UNSUBSCRIBED, "Unsubscribed"),
     ]:
         table.rows.append([label, total(kind, any_assessment=True, article="")])
+    return table
+
+
+# Gmail's and Yahoo's lines for bulk senders: keep complaints under 0.1% of delivered mail;
+# at 0.3% and above, mail may be refused or sent to spam.
+COMPLAINT_WATCH, COMPLAINT_LIMIT = 0.001, 0.003
+_BOUNCE_EVENTS = ("bounced", "rejected")
+
+
+def _deliverability(date_range: DateRange) -> Table:
+    """Sent, delivered, bounced, complaints and suppressions, with the complaint rate set
+    against the mailbox providers' lines (docs/email.md#bounces-and-complaints)."""
+    start = day_start(date_range.start)
+    end = day_start(date_range.end + timedelta(days=1))
+    sent = OutboundEmail.objects.filter(sent_at__gte=start, sent_at__lt=end).count()
+    events = MailEvent.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
+        delivered=Count("pk", filter=Q(event_type="delivered")),
+        bounced=Count("pk", filter=Q(event_type__in=_BOUNCE_EVENTS)),
+        complained=Count("pk", filter=Q(event_type="complained")),
+    )
+    suppressions = Suppression.objects.filter(
+        suppressed_at__gte=start, suppressed_at__lt=end
+    ).aggregate(
+        all=Count("pk"),
+        # Our own SMTP server's "no such mailbox" has no provider event: count it here.
+        smtp_bounces=Count("pk", filter=Q(reason=Suppression.Reason.NO_SUCH_MAILBOX)),
+    )
+    delivered, complained = events["delivered"], events["complained"]
+    bounced = events["bounced"] + suppressions["smtp_bounces"]
+    # Providers that report deliveries give the true base; without them, what was sent.
+    base, base_name = (delivered, "delivered") if delivered else (sent, "sent")
+    rate = complained / base if base else 0.0
+    table = Table(
+        "deliverability",
+        "Deliverability",
+        ["Figure", "Count", "Share"],
+        note=(
+            "Delivered, bounced and spam reports come from the email provider's webhooks; "
+            "plain SMTP reports only the bounces its server refuses at once. "
+            f"Complaint rate: {_rate(complained, base)} of {base_name} mail, "
+            f"against the 0.1% to stay under and the 0.3% never to reach."
+        ),
+    )
+    table.rows = [
+        ["Sent", sent, "–"],
+        ["Delivered", delivered, _rate(delivered, sent)],
+        ["Bounced", bounced, _rate(bounced, sent)],
+        ["Marked as spam", complained, _rate(complained, base)],
+        ["Addresses suppressed", suppressions["all"], "–"],
+    ]
+    if rate >= COMPLAINT_LIMIT:
+        alert = (
+            f"Spam complaints are at {_rate(complained, base)}, at or above 0.3%: Gmail and "
+            "Yahoo may refuse the firm's mail. Pause the follow-ups and check who gets them "
+            "and why they complain."
+        )
+        table = replace(table, alert=alert)
+    elif rate >= COMPLAINT_WATCH:
+        alert = (
+            f"Spam complaints are at {_rate(complained, base)}, above 0.1%: look at which "
+            "follow-up they answer, and make unsubscribing easy to find."
+        )
+        table = replace(table, alert=alert)
     return table
 
 

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -36,6 +37,7 @@ from .scoring import lead_score_refresh
 from .services import (
     email_resend,
     follow_up_step_delete,
+    lead_announce_update,
     lead_erase,
     leads_assign,
     leads_set_status,
@@ -432,6 +434,14 @@ class LeadAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # leads come from the site, with their consent on record
 
+    def save_model(self, request, obj, form, change) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if "current_role" in form.changed_data:
+                lead_score_refresh(lead=obj)  # the role is part of the fit
+            if change and form.changed_data:
+                lead_announce_update(lead=obj)  # the firm's CRM hears of the edit
+
     def get_inlines(self, request, obj):
         own = super().get_inlines(request, obj)
         return [*own[:2], *lead_extra_inlines(), *own[2:]]
@@ -444,11 +454,6 @@ class LeadAdmin(admin.ModelAdmin):
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "notes")})
             for name, opts in self.fieldsets
         ]
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if "current_role" in form.changed_data:
-            lead_score_refresh(lead=obj)  # the role is part of the fit
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -25,12 +25,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from crm_webhooks.events import Event
+from crm_webhooks.services import deliveries_forget, queue_event
 from insights.models import Kind
 from insights.services import event_record
 
 from . import hooks
 from .addresses import AddressReview, address_review, suppression_key
 from .cleaning import clean_ip, clean_line, normalise_email
+from .crm_payloads import lead_data, lead_reference, lead_subject
 from .follow_up_email import follow_up_context, reply_address
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
@@ -98,7 +101,29 @@ def lead_capture(
         if consent_follow_ups:
             _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
         lead.save()
+        if created:
+            queue_event(
+                Event.LEAD_CREATED,
+                lead_data(lead),
+                key=f"lead.created:{lead.pk}",
+                subject=lead_subject(lead),
+            )
+        else:
+            lead_announce_update(lead=lead)
     return lead
+
+
+def lead_announce_update(*, lead: Lead) -> None:
+    """Tell the firm's CRM the lead changed (lead.updated), in the caller's transaction.
+
+    One event per saved version: the same save announced twice is sent once.
+    """
+    queue_event(
+        Event.LEAD_UPDATED,
+        lead_data(lead),
+        key=f"lead.updated:{lead.pk}:{lead.updated_at:%Y%m%dT%H%M%S.%f}",
+        subject=lead_subject(lead),
+    )
 
 
 def _record_consent(lead: Lead, *, consent_text: str, ip_address: str | None) -> None:
@@ -127,6 +152,7 @@ def lead_confirm(*, lead: Lead) -> Lead:
         if confirmed:
             follow_ups_schedule(lead=lead)
             lead_score_refresh(lead=lead)
+            lead_announce_update(lead=lead)
     return lead
 
 
@@ -140,6 +166,13 @@ def lead_unsubscribe(*, lead: Lead) -> Lead:
         OutboundEmail.objects.filter(lead=lead).pending_follow_ups().update(
             status=OutboundEmail.Status.CANCELLED, last_error="Cancelled: the lead unsubscribed."
         )
+        if first_time:
+            queue_event(
+                Event.LEAD_UNSUBSCRIBED,
+                {"lead": {**lead_reference(lead), "unsubscribed_at": now}},
+                key=f"lead.unsubscribed:{lead.pk}:{now:%Y%m%dT%H%M%S.%f}",
+                subject=lead_subject(lead),
+            )
     if first_time:
         event_record(kind=Kind.UNSUBSCRIBED)
     lead.refresh_from_db()
@@ -297,6 +330,9 @@ def lead_erase(*, lead: Lead) -> Lead:
         for eraser in hooks.PERSONAL_DATA_ERASERS.registered():
             eraser(lead=lead)
         Lead.objects.filter(pk=lead.pk).update(score=0)
+        # Webhooks not yet sent lose their data; the CRM hears the id only (GDPR).
+        deliveries_forget(subject=lead_subject(lead))
+        queue_event(Event.LEAD_ERASED, {"lead": {"id": lead.pk}}, key=f"lead.erased:{lead.pk}")
     lead.refresh_from_db()
     logger.info("Lead %s: personal data erased", lead.pk)
     return lead
@@ -319,22 +355,29 @@ def leads_erase_expired(*, now: datetime | None = None) -> int:
 def leads_set_status(*, leads: QuerySet[Lead], status: str) -> int:
     if status not in Lead.Status.values:
         raise ValueError(f"Unknown lead status {status!r}")
-    return _leads_update_with_history(leads, status=status)
+    return _leads_update(leads, status=status)
 
 
 def leads_assign(*, leads: QuerySet[Lead], owner: AbstractBaseUser | None) -> int:
     """Give the leads to a recruiter (None leaves them unassigned)."""
-    return _leads_update_with_history(leads, owner=owner)
+    return _leads_update(leads, owner=owner)
 
 
-def _leads_update_with_history(leads: QuerySet[Lead], **values: Any) -> int:
-    """One UPDATE, plus the history rows a bulk update skips (the timeline's old → new)."""
+def _leads_update(leads: QuerySet[Lead], **values: Any) -> int:
+    """Update in bulk, and announce each changed lead to the CRM in the same transaction."""
     with transaction.atomic():
         ids = list(leads.values_list("pk", flat=True))
         count = Lead.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
-        changed = Lead.objects.filter(pk__in=ids).only("pk", "status", "owner")
-        Lead.history.bulk_history_create(list(changed), update=True)
+        _history_record(ids)
+        for lead in Lead.objects.filter(pk__in=ids, erased_at__isnull=True).select_related("owner"):
+            lead_announce_update(lead=lead)
     return count
+
+
+def _history_record(ids: list[int]) -> None:
+    """The history rows a bulk update skips, for the lead page's old → new."""
+    changed = Lead.objects.filter(pk__in=ids).only("pk", "status", "owner")
+    Lead.history.bulk_history_create(list(changed), update=True)
 
 
 # The outbox ------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "assessment",
     "leads",
     "insights",
+    "crm_webhooks",
     "operations",
 ]
 
@@ -279,6 +280,24 @@ FOLLOW_UP_SEND_WINDOW = send_window_from_env(
     env.list("FOLLOW_UP_SEND_WINDOW", cast=int, default=[8, 18])
 )
 
+# Webhooks to the firm's CRM (crm_webhooks, docs/webhooks.md): how long to wait for a
+# receiver, how much of its answer to read, how hard to try, when to give up on an endpoint.
+WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=8.0)
+WEBHOOK_MAX_RESPONSE_BYTES: int = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=65536)
+WEBHOOK_MAX_ATTEMPTS: int = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BACKOFF_SECONDS: int = env.int("WEBHOOK_RETRY_BACKOFF_SECONDS", default=30)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS: int = env.int("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=14400)
+WEBHOOK_SENDING_TIMEOUT_SECONDS: int = env.int("WEBHOOK_SENDING_TIMEOUT_SECONDS", default=120)
+WEBHOOK_SWEEP_GRACE_SECONDS: int = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=60)
+WEBHOOK_DISABLE_AFTER_DAYS: int = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+# Networks webhooks may reach although they are not public (e.g. a CRM on the office
+# network, "10.1.2.0/24"); empty: public addresses only (the SSRF guard).
+WEBHOOK_ALLOWED_NETWORKS: list[str] = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+# Finished deliveries keep their payload (personal data) this long, for resending.
+WEBHOOK_PAYLOAD_RETENTION_DAYS: int = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
+# Who is emailed when an endpoint is switched off; empty: every active superuser.
+WEBHOOK_ALERT_EMAILS: list[str] = env.list("WEBHOOK_ALERT_EMAILS", default=[])
+
 # GDPR: leads not placed or qualified are erased this many days after their last activity.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365)
 # Raw funnel events are kept this long after their day is summed (insights.DailyCount).
@@ -322,6 +341,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"expires": 55},  # a backlog of sweeps helps nobody
+    },
+    "crm-webhooks-sweep": {
+        "task": "crm_webhooks.tasks.sweep_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "crm-webhooks-prune-payloads": {
+        "task": "crm_webhooks.tasks.prune_webhook_payloads",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
     },
     "insights-flush-events": {
         "task": "insights.tasks.flush_events",

@@ -1,8 +1,10 @@
 """Small helpers that make test data with sensible defaults."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from fpdf import FPDF
@@ -88,3 +90,14 @@ def make_whitepaper(**fields) -> Whitepaper:
         whitepaper.file.save(f"whitepaper-{n}.pdf", ContentFile(make_pdf_bytes()), save=False)
     whitepaper.save()
     return whitepaper
+
+
+class SignedDaysAgo(signing.TimestampSigner):
+    """Signs as if it were `days` days ago: an old link, without touching the clock."""
+
+    def __init__(self, *args, days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.days = days
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) - self.days * 86400)

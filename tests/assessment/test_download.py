@@ -1,8 +1,6 @@
 """The gated whitepaper: a signed link that expires, friendly pages when it doesn't work,
 and a fresh link by email that never tells who took the quiz."""
 
-import time
-
 import pytest
 from django.core import signing
 from django.test import Client
@@ -11,20 +9,9 @@ from assessment.links import DOWNLOAD_SALT, download_path
 from assessment.models import Download, Submission
 from leads.models import OutboundEmail
 from tests.assessment.walk import DETAILS, answer_all, details_url
-from tests.factories import make_quiz, make_whitepaper
+from tests.factories import SignedDaysAgo, make_quiz, make_whitepaper
 
 pytestmark = pytest.mark.django_db
-
-
-class _SignedDaysAgo(signing.TimestampSigner):
-    """Signs as if it were `days` days ago: an old link, without touching the clock."""
-
-    def __init__(self, *args, days: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.days = days
-
-    def timestamp(self):
-        return signing.b62_encode(int(time.time()) - self.days * 86400)
 
 
 @pytest.fixture
@@ -96,12 +83,12 @@ def test_a_link_signed_for_something_else_is_refused(quiz, submission):
 
 def test_an_expired_link_gets_a_friendly_410_with_a_fresh_link_form(quiz, submission, settings):
     settings.WHITEPAPER_LINK_MAX_AGE_DAYS = 7
-    old = _SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
+    old = SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
     response = Client().get(f"/assessment/{quiz.slug}/download/{old}/")
     assert response.status_code == 410
     html = response.content.decode()
     assert "This download link has expired" in html and 'name="email"' in html
-    recent = _SignedDaysAgo(salt=DOWNLOAD_SALT, days=6).sign_object(submission.pk)
+    recent = SignedDaysAgo(salt=DOWNLOAD_SALT, days=6).sign_object(submission.pk)
     assert Client().get(f"/assessment/{quiz.slug}/download/{recent}/").status_code == 200
 
 

@@ -59,7 +59,8 @@ def test_the_assessment_pages_have_no_accessibility_violations(
     live_server, seed_article, page, axe, screenshot, settings
 ):
     """The intro, a question (also with its error), the details form (also with errors),
-    the result page, a broken download link and the fresh-link confirmation: each checked
+    the result page, its share page, a broken download link and the fresh-link
+    confirmation: each checked
     as a visitor reaches it."""
     settings.QUIZ_MIN_SECONDS = 0
     checked = []
@@ -90,10 +91,14 @@ def test_the_assessment_pages_have_no_accessibility_violations(
     page.get_by_role("button", name="Send me my result").click()
     page.wait_for_url("**/result/")
     check("result page")
+    page.goto(
+        live_server.url + page.get_by_role("link", name="Share this quiz").get_attribute("href")
+    )
+    check("share page")
     page.goto(live_server.url + "/assessment/career-or-job-focused/download/x:y:z/")
     check("broken download link page")
     page.get_by_label("Email address").fill("ana@example.com")
     page.get_by_role("button", name="Email me a new link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     check("fresh link confirmation")
-    assert len(checked) == 8
+    assert len(checked) == 9

@@ -27,14 +27,14 @@ from django.core.management import call_command
 from django.test import Client
 from moto.server import ThreadedMotoServer
 
-from assessment.links import DOWNLOAD_SALT, download_path
+from assessment.links import DOWNLOAD_SALT, download_path, report_path
 from assessment.models import Assessment, Download, Submission, Whitepaper
 from assessment.storage_s3 import PrivateS3Storage
 from devtools.redis_server import free_port
+from leads.services import lead_erase
 from site_project.private_storage import private_storage_from_env
-from tests.assessment.test_download import _SignedDaysAgo
 from tests.assessment.walk import DETAILS, answer_all, details_url
-from tests.factories import make_pdf_bytes, make_quiz, make_whitepaper
+from tests.factories import SignedDaysAgo, make_pdf_bytes, make_quiz, make_whitepaper
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.timeout(120)]
 
@@ -155,7 +155,7 @@ def test_bad_and_expired_links_are_refused_with_the_pdf_in_the_bucket(bucket, se
     good = download_path(slug=quiz.slug, submission_id=submission.pk)
     token = good.split("/")[-2]
     settings.WHITEPAPER_LINK_MAX_AGE_DAYS = 7
-    expired = _SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
+    expired = SignedDaysAgo(salt=DOWNLOAD_SALT, days=8).sign_object(submission.pk)
     for link, status in [
         (f"/assessment/{quiz.slug}/download/{token[:-2]}xx/", 403),
         (f"/assessment/{quiz.slug}/download/{expired}/", 410),
@@ -427,3 +427,22 @@ def test_a_body_cut_short_mid_stream_is_logged_and_the_download_fails(front, cap
     ]
     assert failures[0].exc_info
     assert Download.objects.count() == 1  # recorded when the response started
+
+
+def test_the_personal_report_is_made_once_into_the_bucket_and_erased_from_it(
+    bucket, django_capture_on_commit_callbacks
+):
+    call_command("load_initial_content", stdout=StringIO())
+    quiz = Whitepaper.objects.get().assessments.get()
+    submission = _take_quiz(quiz)
+    link = report_path(slug=quiz.slug, submission_id=submission.pk)
+    first = b"".join(Client().get(link).streaming_content)
+    assert first.startswith(b"%PDF")
+    reports = [key for key in bucket.object_keys() if key.startswith("reports/")]
+    assert len(reports) == 1 and bucket.read(reports[0]) == first
+    assert bucket.anonymous_get(reports[0]) == 403
+    assert b"".join(Client().get(link).streaming_content) == first  # kept, not made again
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_erase(lead=submission.lead)
+    assert not [key for key in bucket.object_keys() if key.startswith("reports/")]
+    assert Client().get(link).status_code == 410

@@ -52,6 +52,11 @@ def test_the_result_email_arrives_with_both_parts_a_working_link_and_unsubscribe
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert Download.objects.count() == 1
 
+    report = re.search(r"https://careers\.example\.com(/assessment/[^/]+/report/[^/\s\"]+/)", text)
+    assert report and report[1] in html
+    pdf = b"".join(Client().get(report[1]).streaming_content)
+    assert pdf.startswith(b"%PDF") and Download.objects.count() == 1
+
 
 def test_visitors_sending_the_form_at_the_same_moment_all_get_their_result(broker):
     """SQLite included: writers queue for the lock instead of failing with a 500."""

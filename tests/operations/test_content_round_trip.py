@@ -156,7 +156,9 @@ def visitor_view() -> dict[str, str | bytes]:
     session.save()
     client.post(details_url(quiz), DETAILS)
     result = client.get(result_url(quiz)).content.decode()
-    pages["result"] = _normal(re.sub(r"/download/[^/]+/", "/download/LINK/", result))
+    # Signed links name the submission, and the share link the band, by id: new ones here.
+    links = re.sub(r"/(download|report)/[^/]+/", r"/\1/LINK/", result)
+    pages["result"] = _normal(re.sub(r"/share/\d+/", "/share/BAND/", links))
     link = re.search(rf'href="(/assessment/{QUIZ}/download/[^"]+)"', result).group(1)
     pages["pdf"] = _body(client.get(link))
     return pages
