@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -22,6 +22,7 @@ from leads.models import Lead, LeadNote, LeadTask
 from leads.scoring import ScorePart, lead_score_refresh
 from leads.services import lead_confirm, lead_erase, leads_assign, leads_set_status
 from leads.timeline import Entry
+from operations.staff_groups import staff_groups_load
 from tests.assessment.walk import DETAILS, answer_all, details_url
 from tests.factories import make_quiz, make_whitepaper
 from tests.leads.admin_forms import form_data
@@ -103,6 +104,21 @@ def test_a_recruiter_adds_a_note_and_a_task_with_the_save_button(recruiter_clien
     timeline = _timeline(_page(recruiter_client, lead))
     assert "Wants a field role in Colorado. by Rita Reyes" in timeline
     assert f"Task: Send three solar roles (not done) Due {due:%Y-%m-%d}" in timeline
+
+
+def test_the_recruiters_group_may_add_notes_and_tasks(client, django_user_model):
+    staff_groups_load()
+    ana = django_user_model.objects.create_user("ana", is_staff=True, first_name="Ana")
+    ana.groups.add(Group.objects.get(name="Recruiters"))
+    client.force_login(ana)
+    lead = make_lead()
+    due = timezone.localdate().isoformat()
+
+    fields = {"lead_notes-0-text": "Hi", "tasks-0-title": "Call", "tasks-0-due_date": due}
+    assert _save(client, lead, **fields).status_code == 302
+
+    assert LeadNote.objects.get().author == ana
+    assert LeadTask.objects.get().created_by == ana
 
 
 def test_ticking_a_task_done_shows_it_done_and_out_of_the_open_list(recruiter_client):
