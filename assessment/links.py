@@ -11,16 +11,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from leads.tokens import signed_id_loads
+
 DOWNLOAD_SALT = "assessment.whitepaper-download"
 REPORT_SALT = "assessment.report-download"
-
-
-class LinkTampered(Exception):
-    """The token was changed, cut short or signed for something else."""
-
-
-class LinkExpired(Exception):
-    """A genuine token, but older than WHITEPAPER_LINK_MAX_AGE_DAYS."""
 
 
 def download_token(submission_id: int) -> str:
@@ -32,24 +26,18 @@ def report_token(submission_id: int) -> str:
 
 
 def submission_id_from_download_token(token: str) -> int:
+    """Raises leads.tokens.LinkExpired or LinkTampered."""
     return _submission_id(token, salt=DOWNLOAD_SALT)
 
 
 def submission_id_from_report_token(token: str) -> int:
+    """Raises leads.tokens.LinkExpired or LinkTampered."""
     return _submission_id(token, salt=REPORT_SALT)
 
 
 def _submission_id(token: str, *, salt: str) -> int:
     max_age = timedelta(days=settings.WHITEPAPER_LINK_MAX_AGE_DAYS)
-    try:
-        value = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired as exc:  # a subclass of BadSignature: check it first
-        raise LinkExpired from exc
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise LinkTampered from exc
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise LinkTampered
-    return value
+    return signed_id_loads(token, salt=salt, max_age=max_age)
 
 
 def download_path(*, slug: str, submission_id: int) -> str:

@@ -18,14 +18,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from calls.links import call_request_path
 from insights.models import Kind
 from insights.services import event_record
+from leads.tokens import LinkExpired, LinkTampered
 from site_project.edge import visitor_ip
 
 from .forms import DetailsForm, FreshLinkForm
 from .links import (
-    LinkExpired,
-    LinkTampered,
     download_path,
     report_path,
     submission_id_from_download_token,
@@ -341,8 +341,11 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(assessment)
     bands = list(assessment.result_bands.all())
+    lead = submission.lead
     context = result_page_context(submission) | {
         "bands": bands,
+        # A known visitor asks for a call right here; a bot's pretend result gets the contact page.
+        "call_request_url": call_request_path(lead.pk) if lead.pk and not lead.erased_at else "",
         "download_url": download_path(slug=assessment.slug, submission_id=submission.pk or 0),
         "report_url": report_path(slug=assessment.slug, submission_id=submission.pk or 0),
         "link_days": settings.WHITEPAPER_LINK_MAX_AGE_DAYS,

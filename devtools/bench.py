@@ -510,6 +510,9 @@ def run(seconds: int, tool: str, submits: int = 0, rounds: int = 3, gunicorn: bo
         print(f"Redis page cache holds the article page: {served_from_redis(redis_process.url)}")
         print(f"Article views counted: {counted_views(env)}")
         servers.stop()
+        if not gunicorn:
+            # The same pages' cost inside the application, which load on the machine doesn't move.
+            subprocess.run([sys.executable, "-m", "devtools.bench_inprocess"], env=env, check=False)
         submit_rows = []
         if submits and not gunicorn:
             slow = bench_submit.SLOW_SMTP_SECONDS

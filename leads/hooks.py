@@ -141,6 +141,20 @@ LEAD_CALL_STATUS = HookPoint(
     single=True,
     required=False,
 )
+EMAIL_CONTEXT = HookPoint(
+    "email_context",
+    "Functions taking lead= that return extra context for every email to that lead (the "
+    "call-request link in the result email and the follow-ups).",
+    keywords=("lead",),
+    required=False,  # the emails read well without the extra links
+)
+FOLLOW_UP_STOPPERS = HookPoint(
+    "follow_up_stoppers",
+    "Functions taking lead= that return why no follow-up may go to the lead now (a call "
+    "with a recruiter is booked), or an empty string.",
+    keywords=("lead",),
+    required=False,  # without one, consent and the steps alone decide
+)
 
 HOOK_POINTS: tuple[HookPoint, ...] = (
     SEGMENT_CHOICES,
@@ -148,6 +162,8 @@ HOOK_POINTS: tuple[HookPoint, ...] = (
     PERSONAL_DATA_ERASERS,
     LEAD_ADMIN_INLINES,
     EMAIL_PREVIEW_SAMPLES,
+    EMAIL_CONTEXT,
+    FOLLOW_UP_STOPPERS,
     LEAD_TIMELINE_ENTRIES,
     LEAD_SCORE_PARTS,
     LEAD_CALL_STATUS,

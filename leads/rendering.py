@@ -15,6 +15,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import hooks
 from .cleaning import clean_line
 from .models import Lead
 from .tokens import unsubscribe_url
@@ -45,6 +46,8 @@ def email_context(*, lead: Lead | None) -> dict:
     }
     if lead is not None and lead.pk:
         context["unsubscribe_url"] = unsubscribe_url(lead.pk)
+        for extra in hooks.EMAIL_CONTEXT.registered():
+            context |= extra(lead=lead)
     return context
 
 

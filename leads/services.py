@@ -395,11 +395,14 @@ def email_enqueue(
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
     follow_up_step: FollowUpStep | None = None,
+    to_email: str | None = None,
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
 
     The same (lead, dedupe_key) returns the existing row, so a double submit never sends
-    twice. Messages due later just wait in the table for the sweeper.
+    twice. Messages due later just wait in the table for the sweeper. `to_email` sends a
+    notification about the lead to one colleague (a call request's recruiter) instead of
+    the team's address.
     """
     kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
     max_length = OutboundEmail._meta.get_field("dedupe_key").max_length
@@ -416,7 +419,7 @@ def email_enqueue(
         status = OutboundEmail.Status.CANCELLED
         last_error = "Not sent: the lead has not agreed to follow-ups, or has unsubscribed."
     to_team = kind == OutboundEmail.Kind.NOTIFICATION
-    to_email = settings.RECRUITING_TEAM_EMAIL if to_team else lead.email
+    to_email = to_email or (settings.RECRUITING_TEAM_EMAIL if to_team else lead.email)
     suppressed = _suppression_refusal(to_email)
     if suppressed:  # transactional mail too: a suppressed address gets nothing at all
         status, last_error = OutboundEmail.Status.CANCELLED, suppressed
@@ -452,6 +455,7 @@ def email_enqueue_template(
     template: str,
     context: dict[str, Any],
     to_lead: bool = True,
+    to_email: str | None = None,
 ) -> OutboundEmail:
     """Render templates/emails/<template>.* and put it in the outbox: what most emails need.
 
@@ -465,6 +469,7 @@ def email_enqueue_template(
         subject=rendered.subject,
         html_body=rendered.html_body,
         text_body=rendered.text_body,
+        to_email=to_email,
     )
 
 
@@ -892,6 +897,10 @@ def _follow_up_refusal(email: OutboundEmail) -> str:
         return "Cancelled: staff switched this follow-up step off."
     if step is not None and not step.is_for(lead):
         return "Cancelled: the lead's latest result is no longer one this step goes to."
+    for stopper in hooks.FOLLOW_UP_STOPPERS.registered():
+        reason: str = stopper(lead=lead)
+        if reason:
+            return reason
     return ""
 
 

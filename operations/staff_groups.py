@@ -29,6 +29,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "assessment.submission": ("view",),
         "assessment.answer": ("view",),
         "assessment.download": ("view",),
+        "calls.callrequest": ("view", "change"),  # change: status and who calls back
+        "calls.routingrule": ALL,  # who gets which call requests
+        "calls.recruiterstatus": ALL,  # who is away
     },
 }
 

@@ -19,8 +19,10 @@ a visitor can't pick the https variant (with HSTS) of a page over http.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -44,6 +46,10 @@ from .request_log import SANE_ID
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 30  # after a Redis error, skip the edge this long (in this process)
+LOCAL_MAX_PAGES = 256  # pages a process keeps in memory (each entry is one page variant)
+VIEWS_BATCH = 64  # views held in memory before they are pushed to the insights buffer
+VIEWS_MAX_WAIT_SECONDS = 1.0  # ... or this long after the first of them, whichever comes first
+VIEWS_MAX_HELD = 10_000  # when Redis is away: the oldest views beyond this are dropped
 # Headers a 304 from the full stack does not carry (ConditionalGetMiddleware keeps only
 # validators, Cache-Control and Vary; the middleware outside it adds the security headers).
 NOT_IN_304 = frozenset({"content-type", "content-length", "x-frame-options"})
@@ -107,6 +113,13 @@ class PageCacheApp:
         self.application = application
         self._down_until = 0.0
         self._clients: dict[str, resp.RespClient | Literal[False]] = {}
+        # The in-process layer: (key, variant) -> (fresh until, headers, body, event head).
+        self._local: dict[tuple[str, str], tuple[float, list[tuple[str, str]], bytes, str]] = {}
+        self._views: list[str] = []  # counted views not yet in the insights buffer
+        self._views_since = 0.0
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()  # the Redis socket and the held views
+        atexit.register(self.flush_views)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self._may_serve(environ):
@@ -121,6 +134,11 @@ class PageCacheApp:
 
     def _read(self, url: str, *args: str) -> tuple[bytes | None, bytes | None]:
         """One round trip: the stored page and its event head (see _READ)."""
+        key, variant, tail, push = args
+        with self._lock:
+            return self._read_locked(url, key, variant, tail, push)
+
+    def _read_locked(self, url: str, *args: str) -> tuple[bytes | None, bytes | None]:
         key, variant, tail, push = args
         client = self._clients.get(url)
         if client is None:
@@ -165,6 +183,14 @@ class PageCacheApp:
         variant = page_cache.variant(
             _scheme(environ), environ["HTTP_HOST"], environ.get("QUERY_STRING", "")
         )
+        local = self._local.get((key, variant))
+        if local is not None and local[0] > time.monotonic():
+            _fresh_until, headers, body, event_head = local
+            counts = bool(event_head) and counted
+            if not counts or push_here:  # else the buffer is elsewhere: Django counts it
+                if counts:
+                    self._view_hold(url, event_head + tail)
+                return self._answer(environ, start_response, list(headers), body)
         if push_here:
             # Should the reply be lost, Django counts the view with this same id.
             environ[insights_buffer.PRESET_ID_ENVIRON] = buffer_id
@@ -176,6 +202,27 @@ class PageCacheApp:
             # The buffer is another Redis, or there is none: Django counts this view.
             return None
         headers, body = page_cache.page_entry_parse(entry)
+        local_seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if local_seconds > 0:
+            if len(self._local) >= LOCAL_MAX_PAGES:
+                self._local.clear()  # many variants: start over rather than track ages
+            head = event.decode() if event is not None else ""
+            self._local[(key, variant)] = (
+                time.monotonic() + local_seconds,
+                list(headers),
+                body,
+                head,
+            )
+        return self._answer(environ, start_response, headers, body)
+
+    def _answer(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> Iterable[bytes]:
+        """The stored page, or a 304 for the browser's current copy, with a fresh request id."""
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
         if _not_modified(environ, headers):
@@ -187,6 +234,47 @@ class PageCacheApp:
         headers.append((REQUEST_ID_HEADER, request_id))
         start_response("200 OK", headers)
         return [body]
+
+    def _view_hold(self, url: str, record: str) -> None:
+        """Count a view served from memory: held, then pushed with others in one LPUSH."""
+        with self._lock:
+            if not self._views:
+                self._views_since = time.monotonic()
+                self._timer = threading.Timer(VIEWS_MAX_WAIT_SECONDS, self.flush_views)
+                self._timer.daemon = True
+                self._timer.start()
+            self._views.append(record)
+            if len(self._views) > VIEWS_MAX_HELD:
+                del self._views[: len(self._views) - VIEWS_MAX_HELD]
+                logger.warning("Page views held too long (Redis away): dropped the oldest")
+            due = len(self._views) >= VIEWS_BATCH
+        if due:
+            self.flush_views()
+
+    def flush_views(self) -> int:
+        """Push the held views into the insights buffer; how many went. Kept on failure."""
+        url = page_cache.page_cache_url()
+        with self._lock:
+            views, self._views = self._views, []
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not views or not url:
+                return 0
+            try:
+                client = self._clients.get(url)
+                if client:
+                    client.call("LPUSH", insights_buffer.KEY, *views)
+                else:
+                    redis_client = page_cache.page_cache_client()
+                    if redis_client is None:
+                        return 0
+                    redis_client.lpush(insights_buffer.KEY, *views)
+            except (redis.RedisError, OSError):
+                logger.warning("Could not push %s page views; keeping them for later", len(views))
+                self._views[:0] = views
+                return 0
+        return len(views)
 
 
 class PageCacheMiddleware:

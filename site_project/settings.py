@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "two_step.apps.TwoStepConfig",
     "articles",
     "assessment",
+    "calls",
     "leads",
     "insights",
     "crm_webhooks",
@@ -146,6 +147,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Whole public pages for anonymous visitors, served before the middleware (the edge):
 # a Redis URL, by default the cache's; empty turns the edge off.
 PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default=CACHES["default"]["LOCATION"])
+# Each web process also keeps the pages it served from Redis in memory this long (0: off),
+# and pushes their views in batches: an edit shows within this time, and a process killed
+# outright loses at most VIEWS_MAX_WAIT_SECONDS of its views (site_project/page_cache.py).
+PAGE_CACHE_LOCAL_SECONDS: float = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 # Sessions (quiz progress) are read from Redis and written through to the database: one
 # query fewer on every quiz step, and a Redis outage falls back to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -362,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,  # hourly: a missed night catches up, and a rolled day is skipped
         "options": {"expires": 3000},
     },
+    "calls-escalate-overdue": {
+        "task": "calls.tasks.escalate_overdue_calls",
+        "schedule": 300.0,  # an overdue request reaches the team within five minutes
+        "options": {"expires": 290},
+    },
     "leads-erase-expired": {
         "task": "leads.tasks.erase_expired_leads",
         "schedule": 24 * 3600.0,
@@ -399,6 +409,16 @@ ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 QUIZ_MIN_SECONDS = env.int("QUIZ_MIN_SECONDS", default=8)
 # How long the signed whitepaper download link in the result page and email keeps working.
 WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7)
+
+# Call requests (calls app, docs/calls.md). The firm's business hours, in TIME_ZONE: days
+# (Mon-Fri, or Mon,Wed,Fri) and opening-closing times. A request is due this many minutes of
+# business time after it arrives; overdue ones are escalated to RECRUITING_TEAM_EMAIL once.
+FIRM_BUSINESS_HOURS: str = env.str("FIRM_BUSINESS_HOURS", default="Mon-Fri 08:00-17:00")
+CALL_REQUEST_DUE_MINUTES: int = env.int("CALL_REQUEST_DUE_MINUTES", default=120)
+# How long the signed call-request link in the result page and emails keeps working.
+CALL_LINK_MAX_AGE_DAYS: int = env.int("CALL_LINK_MAX_AGE_DAYS", default=60)
+# Where a phone number written without a country code is taken to be (ISO 3166 code).
+PHONE_DEFAULT_REGION: str = env.str("PHONE_DEFAULT_REGION", default="US")
 
 # /readyz: how long each check (Redis, a Celery worker's ping) may take.
 READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.0)
@@ -468,6 +488,7 @@ RATELIMITS = {
     "assessment:details": (env.str("RATELIMIT_QUIZ", default="20/h"), "ip"),
     "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
     "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),
+    "calls:request": (env.str("RATELIMIT_CALL_REQUEST", default="20/h"), "token"),
     "admin:login": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
     "admin:two_step_code": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("assessment/", include("assessment.urls")),
     path("email/", include("leads.urls")),
+    path("call/", include("calls.urls")),
     # Providers' delivery webhooks (bounces, complaints): docs/email.md#bounces-and-complaints
     path("anymail/", include("leads.webhooks")),
     # Staff only: admin_view sends everyone else to the admin login.

@@ -103,6 +103,7 @@ def edge(redis_process, settings) -> Iterator[Site]:
     settings.PAGE_CACHE_URL = redis_process.url
     settings.INSIGHTS_BUFFER_URL = redis_process.url
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0  # every request asks Redis; test_edge_memory.py: on
     client = page_cache_client()
     _forget(client)
     # Like Django's test client: the test's transaction must survive each request's end.

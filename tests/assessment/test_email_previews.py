@@ -31,6 +31,8 @@ def test_every_preview_renders_realistic_content(admin_client):
     assert list(sections) == [
         "Result",
         "Fresh download link",
+        "Call request (to the recruiter)",
+        "Overdue call request (to the team)",
         "Follow-up: What recruiters look for",
         "New-lead notification",
     ]

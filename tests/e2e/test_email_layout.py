@@ -27,10 +27,17 @@ MIN_TARGET = 44  # px, a comfortable tap target (WCAG 2.2's minimum is 24)
 @pytest.fixture
 def previews() -> list[Preview]:
     """Every email with the initial content: the result (with its confirm link), a fresh
-    link, each follow-up and the team's note."""
+    link, each follow-up, the team's note, and a recruiter's call request and its escalation."""
     call_command("load_initial_content", stdout=StringIO())
     rendered = email_previews()
-    assert {p.name for p in rendered} == {"result", "fresh_link", "follow_up", "lead_notification"}
+    assert {p.name for p in rendered} == {
+        "result",
+        "fresh_link",
+        "follow_up",
+        "lead_notification",
+        "call_request_notice",
+        "call_request_overdue",
+    }
     assert not [p.problem for p in rendered if p.problem]
     return rendered
 

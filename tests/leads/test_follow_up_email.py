@@ -115,13 +115,15 @@ def test_without_a_named_recruiter_the_team_signs(settings, owner_fields):
 
 @pytest.mark.django_db
 def test_talk_to_a_recruiter_goes_to_the_call_request_when_given_else_the_contact_page(settings):
+    from leads import hooks
     from leads.follow_up_email import follow_up_context
     from leads.rendering import email_render
 
     settings.SITE_URL = "https://careers.example.com"
     lead = make_reachable_lead()
     context = follow_up_context(step=make_step(), lead=lead)
-    plain = email_render(template="follow_up", context=context, lead=lead)
+    with hooks.EMAIL_CONTEXT.replaced([]):  # leads alone: no app offers a call request
+        plain = email_render(template="follow_up", context=context, lead=lead)
     assert '<a href="https://careers.example.com/contact/"' in plain.html_body
     assert "https://careers.example.com/contact/" in plain.text_body
 

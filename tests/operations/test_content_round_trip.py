@@ -156,8 +156,9 @@ def visitor_view() -> dict[str, str | bytes]:
     session.save()
     client.post(details_url(quiz), DETAILS)
     result = client.get(result_url(quiz)).content.decode()
-    # Signed links name the submission, and the share link the band, by id: new ones here.
+    # Signed links name the submission or the lead, and the share link the band, by id: new here.
     links = re.sub(r"/(download|report)/[^/]+/", r"/\1/LINK/", result)
+    links = re.sub(r"/call/[^/]+/", "/call/LINK/", links)
     pages["result"] = _normal(re.sub(r"/share/\d+/", "/share/BAND/", links))
     link = re.search(rf'href="(/assessment/{QUIZ}/download/[^"]+)"', result).group(1)
     pages["pdf"] = _body(client.get(link))

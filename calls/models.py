@@ -1,0 +1,147 @@
+"""A visitor's request for a call, who it goes to, and the rules that decide that.
+
+Times are stored in UTC; the visitor's own time zone is kept beside them, so staff see both
+the firm's time and the visitor's.
+"""
+
+from datetime import datetime
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from leads.models import Lead
+
+
+class CallRequestQuerySet(models.QuerySet["CallRequest"]):
+    def open(self) -> Self:
+        return self.filter(status=CallRequest.Status.OPEN)
+
+    def overdue(self, *, now: datetime) -> Self:
+        """Open and past the time a recruiter should have called back."""
+        return self.open().filter(due_at__lt=now)
+
+    def to_escalate(self, *, now: datetime) -> Self:
+        return self.overdue(now=now).filter(escalated_at__isnull=True)
+
+
+class CallRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open: call them back"
+        SCHEDULED = "scheduled", "Scheduled"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="call_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    time_zone = models.CharField(
+        "visitor's time zone", max_length=64, help_text="The times below, as the visitor sees them."
+    )
+    first_choice = models.DateTimeField("preferred time")
+    second_choice = models.DateTimeField("another time that suits", null=True, blank=True)
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="International format (E.164). Empty: email them."
+    )
+    message = models.TextField(blank=True, max_length=1000)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_requests",
+        help_text="The recruiter who calls back.",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    routed_by = models.CharField(
+        "why them", max_length=200, blank=True, help_text="The routing rule that chose them."
+    )
+    due_at = models.DateTimeField(
+        "call back by", help_text="Counted in the firm's business hours (FIRM_BUSINESS_HOURS)."
+    )
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team was told it was overdue."
+    )
+    times_sent = models.PositiveSmallIntegerField(
+        default=1, help_text="A visitor who asks again updates the open request."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead"],
+                condition=Q(status="open"),
+                name="calls_one_open_request_per_lead",
+                violation_error_message="This person already has an open call request.",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="calls_open_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Call request from {self.lead.first_name} ({self.get_status_display()})"
+
+
+class RoutingRule(models.Model):
+    """Staff's rule: requests from these leads go to this recruiter (first match wins)."""
+
+    order = models.PositiveSmallIntegerField(default=1, help_text="Lower numbers are tried first.")
+    band = models.CharField(
+        "result",
+        max_length=100,
+        blank=True,
+        help_text="The lead's latest quiz result. Empty: any result.",
+    )
+    role_keywords = models.CharField(
+        "role keywords",
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated words looked for in the lead's current role, such as "
+        "“installer, electrician”. Empty: any role.",
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_routing_rules"
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "call routing rule"
+
+    def __str__(self) -> str:
+        parts = [f"result “{self.band}”" if self.band else "", self.role_keywords]
+        return " and ".join(p for p in parts if p) or "every request"
+
+    def keywords(self) -> list[str]:
+        return [word.strip().lower() for word in self.role_keywords.split(",") if word.strip()]
+
+    def matches(self, lead: Lead) -> bool:
+        if self.band and self.band.casefold() != lead.segment.casefold():
+            return False
+        words = self.keywords()
+        role = lead.current_role.lower()
+        return not words or any(word in role for word in words)
+
+
+class RecruiterStatus(models.Model):
+    """Whether a recruiter takes new call requests now (away: holiday, sick, in training)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recruiter_status"
+    )
+    away = models.BooleanField(
+        default=False, help_text="Away recruiters get no new call requests, by rule or in turn."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="For example “back on 2 Dec”.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "recruiter availability"
+        verbose_name_plural = "recruiter availability"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'away' if self.away else 'available'}"
