@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessment.links import download_path
 from assessment.models import Submission
+from calls.services import call_request_submit
 from leads import hooks
 from leads.exports import lead_personal_data
 from leads.models import Lead, LeadNote, LeadTask
@@ -24,6 +25,7 @@ from leads.services import lead_confirm, lead_erase, leads_assign, leads_set_sta
 from leads.timeline import Entry
 from operations.staff_groups import staff_groups_load
 from tests.assessment.walk import DETAILS, answer_all, details_url
+from tests.calls.factories import a_choice
 from tests.factories import make_quiz, make_whitepaper
 from tests.leads.admin_forms import form_data
 from tests.leads.factories import enqueue, make_lead
@@ -258,7 +260,7 @@ def test_the_lead_page_runs_the_same_queries_however_long_its_timeline(recruiter
     # Measured: the user, their second factor and permissions, the lead, the two recruiter
     # menus (owner, assignee), the inlines, and one query per timeline source. A lead with
     # quiz submissions adds the quiz's answers and downloads (tests/assessment/test_lead_page).
-    assert _page_queries(recruiter_client, few) == _page_queries(recruiter_client, many) == 14
+    assert _page_queries(recruiter_client, few) == _page_queries(recruiter_client, many) == 15
 
 
 # The list and the score ---------------------------------------------------------------------
@@ -383,3 +385,19 @@ def test_timeline_times_are_the_firms_and_the_list_names_the_recruiter(recruiter
     assert "Thu 15 Jan 2026, 08:00" in _timeline(html)  # 15:00 UTC is 08:00 in Denver
     listing = recruiter_client.get("/admin/leads/lead/").content.decode()
     assert '<td class="field-owner_display">Rita Reyes</td>' in listing
+
+
+def test_a_call_request_shows_on_the_timeline_scores_and_fills_the_csv_call_status(
+    recruiter_client, recruiter
+):
+    lead = make_lead(email="cal@example.com", current_role="Student")
+    call_request_submit(lead=lead, choice=a_choice(message="Mornings are best."))
+
+    assert Lead.objects.get(pk=lead.pk).score == 20  # asked for a call
+    timeline = _timeline(_page(recruiter_client, lead))
+    assert "Call request: Open: call them back" in timeline
+    assert "“Mornings are best.”" in timeline
+    response = recruiter_client.get("/admin/leads/lead/export.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(body)) if r["Email"] == "cal@example.com")
+    assert row["Call status"] == "Open: call them back"
