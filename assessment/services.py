@@ -22,6 +22,7 @@ from insights.services import visit_start
 from leads.cleaning import clean_line, normalise_email
 from leads.crm_payloads import lead_reference, lead_subject
 from leads.models import SOURCE_FIELDS, Lead, OutboundEmail
+from leads.scoring import lead_score_refresh
 from leads.services import (
     email_enqueue_template,
     lead_capture,
@@ -251,6 +252,7 @@ def _submission_create(
         **source_values,
     )
     Answer.objects.bulk_create(_answers(quiz, progress, submission))
+    lead_score_refresh(lead=lead)  # the new result changes the lead's fit
     result_email_enqueue(submission=submission, ask_to_confirm=consent_follow_ups)
     lead_notify_team(lead=lead)  # once per lead: a returning visitor finds it already made
     queue_event(
@@ -495,7 +497,9 @@ def report_discard(*, submission: Submission) -> None:
 
 
 def download_record(*, submission: Submission) -> Download:
-    return Download.objects.create(submission=submission)
+    download = Download.objects.create(submission=submission)
+    lead_score_refresh(lead=submission.lead)
+    return download
 
 
 def fresh_link_request(*, assessment: Assessment, email: str) -> None:

@@ -10,6 +10,7 @@ class CallsConfig(AppConfig):
 
         from . import checks  # noqa: F401 - registers the system check
         from .admin import LeadCallRequestInline
+        from .lead_work import call_statuses, score_parts, timeline_entries
         from .links import call_email_context
         from .previews import email_samples
         from .services import (
@@ -26,3 +27,6 @@ class CallsConfig(AppConfig):
         hooks.EMAIL_CONTEXT.register(call_email_context)
         hooks.EMAIL_PREVIEW_SAMPLES.register(email_samples)
         hooks.FOLLOW_UP_STOPPERS.register(follow_ups_stop_for_booked_call)
+        hooks.LEAD_TIMELINE_ENTRIES.register(timeline_entries)
+        hooks.LEAD_SCORE_PARTS.register(score_parts)
+        hooks.LEAD_CALL_STATUS.register(call_statuses)

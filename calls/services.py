@@ -23,6 +23,7 @@ from crm_webhooks.services import queue_event
 from leads.cleaning import clean_line
 from leads.crm_payloads import lead_reference, lead_subject
 from leads.models import Lead, OutboundEmail
+from leads.scoring import lead_score_refresh
 from leads.services import email_enqueue_template
 from leads.staff import lead_workers
 
@@ -103,6 +104,7 @@ def call_request_submit(
             call.refresh_from_db()
         call_request_notify(call=call)
         _call_requested_event(call=call, lead=locked)
+        lead_score_refresh(lead=locked)  # asking for a call is engagement
     logger.info("Call request %s from lead %s (sent %s times)", call.pk, lead.pk, call.times_sent)
     return call
 

@@ -15,13 +15,25 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
 
 from . import hooks
 from .addresses import ROLE_LOCAL_PARTS
 from .exports import follow_ups_label, lead_personal_data, leads_csv_lines
-from .models import SOURCE_FIELDS, FollowUpStep, Lead, OutboundEmail, Suppression, today_start
+from .models import (
+    SOURCE_FIELDS,
+    FollowUpStep,
+    Lead,
+    LeadNote,
+    LeadTask,
+    OutboundEmail,
+    Suppression,
+    today_start,
+)
+from .notes import note_add, task_record
 from .previews import email_previews
+from .scoring import lead_score_refresh
 from .services import (
     email_resend,
     follow_up_step_delete,
@@ -33,6 +45,7 @@ from .services import (
     suppression_lift,
 )
 from .staff import lead_workers
+from .timeline import lead_timeline, person
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +168,75 @@ class EmailInline(admin.TabularInline):
         return False
 
 
+class NoteAddInline(admin.TabularInline):
+    """One empty box: a note written here is saved with the lead's Save button (no script).
+
+    Notes already written are on the timeline, so this shows none of them.
+    """
+
+    model = LeadNote
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("text",)
+    verbose_name = verbose_name_plural = "Add a note"
+    formfield_overrides = {
+        LeadNote._meta.get_field("text").__class__: {
+            # A table cell has no <label>: the column's heading is its name for screen readers.
+            "widget": forms.Textarea(attrs={"rows": 3, "cols": 60, "aria-label": "Note"})
+        }
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request, obj)
+
+
+class TaskInline(admin.TabularInline):
+    """Open tasks to tick off, and a row to add one, saved with the lead."""
+
+    model = LeadTask
+    extra = 1
+    can_delete = False
+    fields = ("title", "due_date", "assignee", "done")
+    verbose_name_plural = "Tasks (open ones; add one in the empty row)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(done=False).select_related("assignee")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "assignee" and field is not None:
+            # A plain menu: no "add/edit user" buttons in a task row.
+            field.widget = getattr(field.widget, "widget", field.widget)
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = lead_workers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        choices = [("", "---------"), *((u.pk, person(u)) for u in lead_workers())]
+
+        class OneMenuForm(formset.form):  # type: ignore[name-defined]
+            """The recruiters' menu read once for all rows, so the page's queries stay fixed."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["assignee"].widget.choices = choices
+                # A table cell has no <label>: the column's heading names each field.
+                for name, field in self.fields.items():
+                    if name in TaskInline.fields:
+                        field.widget.attrs["aria-label"] = capfirst(field.label)
+
+        formset.form = OneMenuForm
+        return formset
+
+
 def lead_extra_inlines() -> list[type[admin.options.InlineModelAdmin]]:
     """Inlines other apps add to the lead page (hooks.LEAD_ADMIN_INLINES), so leads never
     imports those apps."""
@@ -186,6 +268,7 @@ class WorkFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("mine", "My leads (open)"),
+            ("overdue", "Overdue (a task past due)"),
             ("new_today", "New today"),
             ("unassigned", "Nobody's yet (open)"),
         ]
@@ -194,6 +277,8 @@ class WorkFilter(admin.SimpleListFilter):
         match self.value():
             case "mine":
                 return queryset.open_work().filter(owner=request.user)
+            case "overdue":
+                return queryset.overdue()
             case "new_today":
                 return queryset.arrived_since(today_start()).filter(erased_at__isnull=True)
             case "unassigned":
@@ -261,16 +346,18 @@ class AddressKindFilter(admin.SimpleListFilter):
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
+    # Few, narrow columns: it must fit 1366 px beside the filters, and a phone
+    # (static/leads/lead_admin.css wraps and hides what a phone can't hold).
     list_display = (
-        "email",
-        "first_name",
-        "current_role",
+        "lead_display",
         "segment",
         "status",
-        "owner",
+        "owner_display",
+        "score",
         "follow_ups_display",
         "created_at",
     )
+    list_display_links = ("lead_display",)
     list_filter = (
         WorkFilter,
         "status",
@@ -293,10 +380,13 @@ class LeadAdmin(admin.ModelAdmin):
         "export_personal_data",
         "erase_personal_data",
     ]
-    inlines = [EmailInline]  # plus lead_extra_inlines(), see get_inlines
+    inlines = [NoteAddInline, TaskInline, EmailInline]  # plus lead_extra_inlines()
+    change_form_template = "admin/leads/lead/change_form.html"
     readonly_fields = (
         "email",
         "segment",
+        "score",
+        "notes",
         "consented",
         "consent_at",
         "consent_text",
@@ -309,7 +399,7 @@ class LeadAdmin(admin.ModelAdmin):
         "erased_at",
     )
     fieldsets = (
-        (None, {"fields": ("email", "first_name", "current_role", "segment")}),
+        (None, {"fields": ("email", "first_name", "current_role", "segment", "score")}),
         ("Recruiting", {"fields": ("status", "owner", "notes")}),
         (
             "Follow-up emails",
@@ -347,11 +437,53 @@ class LeadAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+            if "current_role" in form.changed_data:
+                lead_score_refresh(lead=obj)  # the role is part of the fit
             if change and form.changed_data:
                 lead_announce_update(lead=obj)  # the firm's CRM hears of the edit
 
     def get_inlines(self, request, obj):
-        return [*lead_extra_inlines(), *super().get_inlines(request, obj)]
+        own = super().get_inlines(request, obj)
+        return [*own[:2], *lead_extra_inlines(), *own[2:]]
+
+    def get_fieldsets(self, request, obj=None):
+        # The old single notes box is shown (read only) only where it holds something.
+        if obj is not None and obj.notes:
+            return self.fieldsets
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "notes")})
+            for name, opts in self.fieldsets
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["timeline"] = lead_timeline(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Notes and tasks go through their services, which stamp who wrote them."""
+        if formset.model is LeadNote:
+            for note in formset.save(commit=False):
+                note_add(lead=form.instance, author=request.user, text=note.text)
+        elif formset.model is LeadTask:
+            for task in formset.save(commit=False):
+                task_record(task=task, user=request.user)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    @admin.display(description="recruiter", ordering="owner__first_name")
+    def owner_display(self, obj: Lead) -> str:
+        return person(obj.owner) if obj.owner else "-"
+
+    @admin.display(description="lead", ordering="first_name")
+    def lead_display(self, obj: Lead) -> str:
+        """Name, address and role in one cell, on lines of their own: three columns' worth."""
+        return format_html(
+            '{}<span class="lead-line">{}</span><span class="lead-line">{}</span>',
+            obj.first_name,
+            obj.email,
+            obj.current_role,
+        )
 
     def has_superuser_permission(self, request) -> bool:
         """Personal data leaves the site, or is destroyed, only at a superuser's hand."""

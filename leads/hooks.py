@@ -117,6 +117,30 @@ EMAIL_PREVIEW_SAMPLES = HookPoint(
     "Functions taking lead= (a made-up reader) that return leads.previews.EmailSample rows.",
     keywords=("lead",),
 )
+# The lead page's timeline, the score and the CSV: apps above add what they know of a lead.
+# None is required: a site without the calls app simply shows no calls.
+LEAD_TIMELINE_ENTRIES = HookPoint(
+    "lead_timeline_entries",
+    "Functions taking lead= that return leads.timeline.Entry rows (quiz results, downloads, "
+    "call requests and calls) for the lead page's timeline. A fixed number of queries each.",
+    keywords=("lead",),
+    required=False,
+)
+LEAD_SCORE_PARTS = HookPoint(
+    "lead_score_parts",
+    "Functions taking lead= that return leads.scoring.ScorePart rows: the fit or engagement "
+    "points the app knows of (the quiz result, downloads, call requests).",
+    keywords=("lead",),
+    required=False,
+)
+LEAD_CALL_STATUS = HookPoint(
+    "lead_call_status",
+    "One function taking lead_ids= that returns {lead id: call status in words} for the "
+    "CSV export, in one query however many ids.",
+    keywords=("lead_ids",),
+    single=True,
+    required=False,
+)
 EMAIL_CONTEXT = HookPoint(
     "email_context",
     "Functions taking lead= that return extra context for every email to that lead (the "
@@ -140,4 +164,7 @@ HOOK_POINTS: tuple[HookPoint, ...] = (
     EMAIL_PREVIEW_SAMPLES,
     EMAIL_CONTEXT,
     FOLLOW_UP_STOPPERS,
+    LEAD_TIMELINE_ENTRIES,
+    LEAD_SCORE_PARTS,
+    LEAD_CALL_STATUS,
 )

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .addresses import suppression_key
 
@@ -62,13 +63,22 @@ class LeadQuerySet(models.QuerySet["Lead"]):
         return self.filter(created_at__gte=moment)
 
     def work_counts(self, *, user_id: int, today_start: datetime) -> dict[str, int]:
-        """The admin home's three figures, in one query."""
+        """The admin home's four figures, in one query."""
+        overdue = LeadTask.objects.overdue(today=timezone.localdate()).values("lead_id")
         counts: dict[str, int] = self.aggregate(
             mine=Count("pk", filter=Q(owner_id=user_id) & open_work_q()),
+            overdue=Count("pk", filter=Q(pk__in=overdue) & open_work_q()),
             new_today=Count("pk", filter=Q(created_at__gte=today_start, erased_at__isnull=True)),
             unassigned=Count("pk", filter=Q(owner__isnull=True) & open_work_q()),
         )
         return counts
+
+    def overdue(self, *, today=None) -> Self:
+        """Open leads with a task past its due date and not done."""
+        today = today or timezone.localdate()
+        return self.open_work().filter(
+            pk__in=LeadTask.objects.overdue(today=today).values("lead_id")
+        )
 
     def past_retention(self, *, now, days: int) -> Self:
         """Not erased yet, untouched for `days`, and not a person the firm works with
@@ -76,6 +86,28 @@ class LeadQuerySet(models.QuerySet["Lead"]):
         return self.filter(
             erased_at__isnull=True, updated_at__lt=now - timedelta(days=days)
         ).exclude(status__in=[Lead.Status.PLACED, Lead.Status.QUALIFIED])
+
+
+# Every Lead field but status and owner: what the history does not copy.
+UNTRACKED_FIELDS = [
+    *SOURCE_FIELDS,
+    "email",
+    "first_name",
+    "current_role",
+    "time_zone",
+    "consented",
+    "consent_at",
+    "consent_text",
+    "consent_ip",
+    "confirmed_at",
+    "unsubscribed_at",
+    "segment",
+    "notes",
+    "erased_at",
+    "created_at",
+    "updated_at",
+    "score",
+]
 
 
 class Lead(VisitSource):
@@ -135,7 +167,17 @@ class Lead(VisitSource):
         related_name="leads",
         help_text="The recruiter looking after this person.",
     )
-    notes = models.TextField(blank=True, help_text="Private notes for the recruiting team.")
+    notes = models.TextField(
+        "earlier notes",
+        blank=True,
+        help_text="The single notes box used before notes became separate entries; read only.",
+    )
+    score = models.PositiveSmallIntegerField(
+        default=0,
+        db_index=True,
+        help_text="0 to 100: how well they fit and how engaged they are (docs/recruiters.md). "
+        "Updated when its inputs change.",
+    )
     erased_at = models.DateTimeField(
         "personal data erased at",
         null=True,
@@ -147,6 +189,9 @@ class Lead(VisitSource):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LeadQuerySet.as_manager()
+    # Only the recruiting fields are kept in history (for the timeline's old → new), so
+    # no personal data is copied where erasure would have to find it.
+    history = HistoricalRecords(excluded_fields=UNTRACKED_FIELDS)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -161,6 +206,69 @@ class Lead(VisitSource):
 
     def __str__(self) -> str:
         return f"{self.first_name} <{self.email}>"
+
+
+class LeadNote(models.Model):
+    """One note a recruiter wrote about a lead, an entry of its own on the timeline."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lead_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "note"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class LeadTaskQuerySet(models.QuerySet["LeadTask"]):
+    def overdue(self, *, today) -> Self:
+        """Not done, and due before `today` (a date in the firm's time zone)."""
+        return self.filter(done=False, due_date__lt=today)
+
+
+class LeadTask(models.Model):
+    """Something a recruiter must do about a lead by a date (call back, send roles)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField("due")
+    done = models.BooleanField(default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_tasks",
+        help_text="Blank: the lead's recruiter.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LeadTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "task"
+        ordering = ["done", "due_date", "pk"]
+        indexes = [models.Index(fields=["done", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class FollowUpStepQuerySet(models.QuerySet["FollowUpStep"]):

@@ -38,8 +38,10 @@ from .follow_up_email import follow_up_context, reply_address
 from .mail_errors import TemporarySendError, is_temporary, no_such_mailbox, temporary_bounce
 from .mime import OutboxMessage
 from .models import SOURCE_FIELDS, FollowUpStep, Lead, MailEvent, OutboundEmail, Suppression
+from .notes import notes_tasks_erase
 from .pace import GO, slot_still_good, take_slot
 from .rendering import RenderedEmail, email_render
+from .scoring import lead_score_refresh
 from .send_window import clean_time_zone, next_in_window
 from .tokens import unsubscribe_url
 
@@ -149,6 +151,7 @@ def lead_confirm(*, lead: Lead) -> Lead:
         lead.refresh_from_db()
         if confirmed:
             follow_ups_schedule(lead=lead)
+            lead_score_refresh(lead=lead)
             lead_announce_update(lead=lead)
     return lead
 
@@ -323,8 +326,10 @@ def lead_erase(*, lead: Lead) -> Lead:
             status=OutboundEmail.Status.CANCELLED,
             last_error="Cancelled: the person's data was erased.",
         )
+        notes_tasks_erase(lead=lead)
         for eraser in hooks.PERSONAL_DATA_ERASERS.registered():
             eraser(lead=lead)
+        Lead.objects.filter(pk=lead.pk).update(score=0)
         # Webhooks not yet sent lose their data; the CRM hears the id only (GDPR).
         deliveries_forget(subject=lead_subject(lead))
         queue_event(Event.LEAD_ERASED, {"lead": {"id": lead.pk}}, key=f"lead.erased:{lead.pk}")
@@ -363,9 +368,16 @@ def _leads_update(leads: QuerySet[Lead], **values: Any) -> int:
     with transaction.atomic():
         ids = list(leads.values_list("pk", flat=True))
         count = Lead.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+        _history_record(ids)
         for lead in Lead.objects.filter(pk__in=ids, erased_at__isnull=True).select_related("owner"):
             lead_announce_update(lead=lead)
     return count
+
+
+def _history_record(ids: list[int]) -> None:
+    """The history rows a bulk update skips, for the lead page's old → new."""
+    changed = Lead.objects.filter(pk__in=ids).only("pk", "status", "owner")
+    Lead.history.bulk_history_create(list(changed), update=True)
 
 
 # The outbox ------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Recruiters": {
         "leads.lead": ("view", "change"),
+        "leads.leadnote": ("view", "add"),  # notes are never edited: a new one corrects
+        "leads.leadtask": ("view", "add", "change"),  # change: tick a task done
         "leads.outboundemail": ("view", "change"),  # change: resend a failed email
         "leads.suppression": ("view",),  # why an address gets no mail; lifting needs change
         "assessment.submission": ("view",),

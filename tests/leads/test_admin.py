@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from leads.models import Lead, OutboundEmail
+from leads.models import Lead, LeadTask, OutboundEmail
 from tests.leads.factories import enqueue, make_lead, make_reachable_lead
 
 pytestmark = pytest.mark.django_db
@@ -155,11 +155,17 @@ def test_the_admin_home_shows_a_recruiter_their_leads_and_links_each_list(client
     unassigned = make_lead(email="d@example.com")
     old = make_lead(email="e@example.com")
     Lead.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    yesterday = timezone.localdate() - timedelta(days=1)
+    LeadTask.objects.create(lead=mine_open, title="Call back", due_date=yesterday)
+    LeadTask.objects.create(lead=unassigned, title="Sent", due_date=yesterday, done=True)
+    LeadTask.objects.create(lead=old, title="Later", due_date=timezone.localdate())
+    placed = Lead.objects.get(email="b@example.com")
+    LeadTask.objects.create(lead=placed, title="Closed lead", due_date=yesterday)
     client.force_login(rita)
 
     home = client.get("/admin/").content.decode()
     figures = dict(re.findall(r'\?work=(\w+)">[^<]+</a></th><td>(\d+)</td>', home))
-    assert figures == {"mine": "1", "new_today": "4", "unassigned": "2"}
+    assert figures == {"mine": "1", "overdue": "1", "new_today": "4", "unassigned": "2"}
 
     def listed(work: str) -> set[str]:
         page = client.get(f"/admin/leads/lead/?work={work}")
@@ -173,6 +179,7 @@ def test_the_admin_home_shows_a_recruiter_their_leads_and_links_each_list(client
         "d@example.com",
     }
     assert listed("unassigned") == {unassigned.email, old.email}
+    assert listed("overdue") == {mine_open.email}  # not done, past due, lead still open
 
 
 def test_staff_who_cannot_see_leads_get_no_lead_figures(client):

@@ -16,7 +16,8 @@ def test_the_shipped_site_registers_every_hook_with_the_right_shape():
     assert submissions_erase in hooks.PERSONAL_DATA_ERASERS.registered()
     assert LeadSubmissionInline in hooks.LEAD_ADMIN_INLINES.registered()
     for point in hooks.HOOK_POINTS:
-        assert point.registered(), point.name
+        # Optional points (the calls app's call status) may wait for the app that fills them.
+        assert point.registered() or not point.required, point.name
 
 
 @pytest.mark.django_db
