@@ -1,6 +1,11 @@
 """`make lighthouse` judges each page by its own targets (the run itself is in CI)."""
 
-from devtools.lighthouse_check import TARGETS, misses
+import shutil
+import subprocess
+
+import pytest
+
+from devtools.lighthouse_check import LIGHTHOUSE_DIR, TARGETS, misses
 
 HOME, ARTICLE, QUESTION, RESULT = TARGETS
 PERFECT = {"performance": 100, "accessibility": 100, "best-practices": 100, "seo": 100}
@@ -24,3 +29,19 @@ def test_noindex_pages_are_not_judged_on_seo_and_need_95():
 def test_the_floor_lowers_performance_only():
     figures = PERFECT | {"performance": 91, "accessibility": 98, "lcp_ms": 1200}
     assert misses(HOME, figures, 90) == ["accessibility 98 < 100"]
+
+
+@pytest.mark.subprocess
+def test_the_lock_file_still_installs_with_npm_ci(tmp_path):
+    """npm ci refuses a lock file out of step with package.json (a dependency asking for
+    'latest' did that once, and CI failed at install); --dry-run checks it in half a second."""
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(LIGHTHOUSE_DIR / name, tmp_path / name)
+    done = subprocess.run(
+        ["npm", "ci", "--dry-run", "--no-audit", "--no-fund"],  # noqa: S607
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
