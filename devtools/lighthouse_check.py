@@ -109,12 +109,12 @@ def audit(url: str, cookie: str, workdir: Path) -> dict:
     ]
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    for attempt in (1, 2):  # Chromium now and then dies on a loaded machine: once more
+    for attempt in (1, 2, 3):  # Chromium now and then loses a trace (NO_NAVSTART): again
         done = subprocess.run(args, capture_output=True, text=True, timeout=180)  # noqa: S603
         if done.returncode == 0:
             return json.loads(report.read_text())
         print(f"Lighthouse failed on {url} (try {attempt}): {done.stderr.strip()[-500:]}")
-    raise RuntimeError(f"Lighthouse failed twice on {url}:\n{done.stderr[-3000:]}")
+    raise RuntimeError(f"Lighthouse failed three times on {url}:\n{done.stderr[-3000:]}")
 
 
 def scores(report: dict) -> dict[str, float]:
