@@ -6,11 +6,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from assessment.models import Assessment
-from assessment.services import source_remember, utm_from_url
+from assessment.services import quiz_start_unless_underway, source_remember, utm_from_url
 from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
@@ -97,7 +98,8 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def article_assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """The article's call to action: note the article as where the visitor came from.
+    """The article's call to action: note the article as where the visitor came from, and
+    start the quiz (its first question is the next page).
 
     The article page itself is cached and the same for everyone, so it can't say who read
     it; this link can. The visitor's UTM parameters ride along in the Referer (the article
@@ -117,4 +119,7 @@ def article_assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
         params=params,
     )
     event_record(kind=Kind.CTA_CLICKED, request=request, article=slug, assessment=assessment.slug)
+    if quiz_start_unless_underway(session=request.session, assessment=assessment):
+        event_record(kind=Kind.QUIZ_STARTED, request=request, assessment=assessment.slug)
+        return redirect(reverse("assessment:question", kwargs={"slug": assessment.slug, "n": 1}))
     return redirect(assessment)

@@ -6,8 +6,6 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
-from django.urls import reverse
-from django.utils.html import format_html
 from email_validator import EmailNotValidError, validate_email
 
 from leads.services import visitor_address_review
@@ -69,13 +67,6 @@ class DetailsForm(forms.Form):
             "null_characters_not_allowed": "Remove the invisible characters from your role.",
         },
     )
-    privacy_acknowledged = forms.BooleanField(
-        label="I have read how you use my details",
-        help_text="We use them to send your result, never sell them, and delete them on request.",
-        error_messages={
-            "required": "Tick the box to say you have read how we use your details.",
-        },
-    )
     follow_up_consent = forms.BooleanField(
         label=(
             "Yes, also send me a few follow-up emails with career advice matched to my result. "
@@ -98,12 +89,6 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        privacy = self.fields["privacy_acknowledged"]
-        privacy.help_text = format_html(
-            '{} <a href="{}">Read our privacy notice</a>.',
-            privacy.help_text,
-            reverse("privacy"),
-        )
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"novalidate": ""}  # the server's messages are the accessible ones
@@ -112,11 +97,18 @@ class DetailsForm(forms.Form):
             "email",
             HTML('{% include "leads/email_suggestion.html" %}'),  # "Did you mean ...?"
             "current_role",
-            "privacy_acknowledged",
             "follow_up_consent",
             "time_zone",
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
-            Submit("submit", "Send me my result", css_class="btn-brand btn-lg"),
+            # A notice, not a box to tick: the law asks that people are told, at the moment
+            # they give their details, not that they tick to say so (docs/features.md).
+            HTML('{% include "assessment/includes/privacy_notice.html" %}'),
+            Submit(
+                "submit",
+                "Send me my result",
+                css_class="btn-brand btn-lg",
+                aria_describedby="privacy-notice",
+            ),
         )
 
     def clean_first_name(self) -> str:

@@ -78,6 +78,17 @@ def quiz_start(*, session: SessionBase, assessment: Assessment) -> QuizProgress:
     return progress
 
 
+def quiz_start_unless_underway(*, session: SessionBase, assessment: Assessment) -> bool:
+    """An article's call to action starts the quiz at once: the intro's Start would be one tap
+    more. Not when this browser already has answers (the intro offers to continue, or shows
+    the result), nor when the quiz has no questions yet (the intro says so)."""
+    progress = QuizProgress.from_session(session, assessment)
+    if (progress is not None and progress.answers) or not assessment.questions.exists():
+        return False
+    quiz_start(session=session, assessment=assessment)
+    return True
+
+
 def answer_record(
     *,
     session: SessionBase,

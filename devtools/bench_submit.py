@@ -119,7 +119,6 @@ class Visitor:
             "first_name": f"Bench{n}",
             "email": f"bench-{n}-{time.monotonic_ns()}@example.com",
             "current_role": "Load tester",
-            "privacy_acknowledged": "on",
         }
         started = time.perf_counter()
         status, location = self.post(details, form, token)

@@ -89,7 +89,6 @@ class Visitor(HttpUser):
             "first_name": "Loadtest",
             "email": address,
             "current_role": "Visitor",
-            "privacy_acknowledged": "on",
         }
         result = self.post(location, "submit details", details, form, expect="/result/")
         with open(EMAILS_FILE, "a") as submitted:

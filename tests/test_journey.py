@@ -45,14 +45,10 @@ def test_a_reader_goes_from_the_article_to_follow_ups_and_stops_them(
     [cta] = re.findall(r'href="([^"]+/assessment/)"', article.content.decode())
     assert cta == ARTICLE + "assessment/"
 
-    # "Start the assessment" notes the article (and the campaign) and opens the intro.
-    intro = reader.get(cta, HTTP_REFERER="https://careers.example.com" + ARTICLE + CAMPAIGN)
-    assert intro.status_code == 302
-    intro_url = intro["Location"]
-    assert "Are you career focused or job focused?" in reader.get(intro_url).content.decode()
-
-    # Start, then one statement a page: "Agree" on each.
-    page = reader.post(intro_url)
+    # "Start the assessment" notes the article (and the campaign) and starts the quiz:
+    # one statement a page, "Agree" on each.
+    page = reader.get(cta, HTTP_REFERER="https://careers.example.com" + ARTICLE + CAMPAIGN)
+    assert page.status_code == 302 and page["Location"].endswith("/q/1/")
     while "/q/" in page["Location"]:
         question = reader.get(page["Location"]).content.decode()
         agree = re.search(r'value="(\d+)"[^>]*>\s*<label[^>]*>Agree</label>', question)
@@ -68,7 +64,6 @@ def test_a_reader_goes_from_the_article_to_follow_ups_and_stops_them(
                 "first_name": "Ana",
                 "email": "Ana@Example.com",
                 "current_role": "Regional sales manager",
-                "privacy_acknowledged": "on",
                 "follow_up_consent": "on",
             },
         )

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_assessment
+from tests.factories import make_article, make_assessment, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,23 @@ def test_call_to_action_links_to_the_promoted_assessment(client):
     response = client.get(f"/articles/{article.slug}/assessment/")
     assert response.status_code == 302
     assert response["Location"] == f"/assessment/{assessment.slug}/"
+
+
+def test_call_to_action_starts_the_quiz_unless_answers_are_underway(client):
+    """One tap fewer: the article's button opens the first statement, not the intro. A
+    browser that already has answers goes to the intro, which offers to continue."""
+    quiz = make_quiz(questions=2)
+    article = make_article(promotes=quiz)
+    response = client.get(f"/articles/{article.slug}/assessment/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/assessment/{quiz.slug}/q/1/"
+    question = client.get(response["Location"])
+    assert question.status_code == 200 and "Question 1 of 2" in question.content.decode()
+    choice = quiz.questions.order_by("order").first().choices.first()
+    client.post(f"/assessment/{quiz.slug}/q/1/", {"choice": choice.pk})
+    again = client.get(f"/articles/{article.slug}/assessment/")
+    assert again["Location"] == f"/assessment/{quiz.slug}/"
+    assert "Continue where you left off" in client.get(again["Location"]).content.decode()
 
 
 def test_call_to_action_remembers_the_article_and_its_campaign_as_first_touch(client):

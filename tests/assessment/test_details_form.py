@@ -18,7 +18,6 @@ VALID = {
     "first_name": "Sam",
     "email": "sam@example.com",
     "current_role": "",
-    "privacy_acknowledged": "on",
 }
 
 
@@ -86,7 +85,6 @@ def test_a_valid_form_cleans_its_fields():
         ({"email": "sam@localhost"}, "email"),
         ({"email": "a" * 250 + "@example.com"}, "email"),
         ({"current_role": "x" * 121}, "current_role"),
-        ({"privacy_acknowledged": ""}, "privacy_acknowledged"),
     ],
 )
 def test_invalid_input_is_refused_on_the_right_field(changes, field):
@@ -103,7 +101,7 @@ def test_the_honeypot_marks_bots_without_telling_them():
 def test_details_page_has_the_fields_and_an_unticked_follow_up_box(finished):
     client, url = finished
     html = client.get(url).content.decode()
-    for name in ("first_name", "email", "current_role", "privacy_acknowledged", "website"):
+    for name in ("first_name", "email", "current_role", "website"):
         assert f'name="{name}"' in html
     follow_up = re.search(r"<input[^>]*name=\"follow_up_consent\"[^>]*>", html).group(0)
     assert "checked" not in follow_up
@@ -117,20 +115,27 @@ def test_details_page_has_the_fields_and_an_unticked_follow_up_box(finished):
 
 def test_invalid_details_show_a_linked_error_summary(finished):
     client, url = finished
-    response = client.post(url, VALID | {"email": "nope", "privacy_acknowledged": ""})
+    response = client.post(url, VALID | {"email": "nope", "first_name": ""})
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html and 'id="error-summary"' in html
-    assert 'href="#id_email"' in html and 'href="#id_privacy_acknowledged"' in html
+    assert 'href="#id_email"' in html and 'href="#id_first_name"' in html
     assert re.search(r'aria-describedby="[^"]*\bid_email_error"', html)
 
 
-def test_privacy_acknowledgement_links_to_the_privacy_notice():
-    from assessment.forms import DetailsForm
-
-    html = str(DetailsForm())
-    assert 'href="/privacy/"' in html
-    assert "Read our privacy notice" in html
+def test_the_privacy_notice_is_read_before_sending_and_asks_for_no_tick(finished):
+    """Telling people how their details are used is the law's ask; a box to tick was a tap
+    more and a way to fail the form. The button points screen readers at the notice."""
+    client, url = finished
+    html = client.get(url).content.decode()
+    notice = re.search(r'<p[^>]*id="privacy-notice"[^>]*>(.*?)</p>', html, re.S)
+    assert "never sell them" in notice.group(1) and 'href="/privacy/"' in notice.group(1)
+    button = re.search(r'<input type="submit"[^>]*value="Send me my result"[^>]*>', html)
+    assert 'aria-describedby="privacy-notice"' in button.group(0)
+    assert html.index('id="privacy-notice"') < button.start()
+    checkboxes = re.findall(r'<input type="checkbox"[^>]*name="([^"]+)"', html)
+    assert checkboxes == ["follow_up_consent"]  # optional, and unticked (test above)
+    assert DetailsForm(VALID).is_valid()  # no privacy box in the data
 
 
 @pytest.mark.parametrize(
@@ -144,11 +149,6 @@ def test_privacy_acknowledgement_links_to_the_privacy_notice():
             {"current_role": "x" * 121},
             "current_role",
             "Your current role must be 120 characters or fewer.",
-        ),
-        (
-            {"privacy_acknowledged": ""},
-            "privacy_acknowledged",
-            "Tick the box to say you have read how we use your details.",
         ),
     ],
 )
@@ -168,9 +168,8 @@ def test_the_error_summary_reads_as_sentences(finished):
     assert items == [
         "Enter your first name.",
         "Enter your email address.",
-        "Tick the box to say you have read how we use your details.",
     ]
     assert "This field is required" not in html
     assert not re.search(r"[.!?:]\s*[.:]", " ".join(items))
-    label = re.search(r'<label[^>]*for="id_privacy_acknowledged"[^>]*>(.*?)</label>', html, re.S)
+    label = re.search(r'<label[^>]*for="id_first_name"[^>]*>(.*?)</label>', html, re.S)
     assert not re.search(r"[.!?]\s*<", label.group(1))  # no full stop before crispy's "*"

@@ -75,7 +75,7 @@ def test_an_existing_seed_article_with_nothing_promoted_gets_the_quiz(client):
     assert f'href="/articles/{ARTICLE_SLUG}/assessment/"' in html
     assert "4-minute assessment" in html
     start = client.get(f"/articles/{ARTICLE_SLUG}/assessment/")
-    assert start.status_code == 302 and start["Location"] == f"/assessment/{ASSESSMENT_SLUG}/"
+    assert start.status_code == 302 and start["Location"] == f"/assessment/{ASSESSMENT_SLUG}/q/1/"
 
 
 def test_staff_choice_of_promoted_assessment_is_kept():

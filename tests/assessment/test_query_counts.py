@@ -65,7 +65,7 @@ def test_details_get(client, quiz, django_assert_max_num_queries):
     client.post(f"/assessment/{quiz.slug}/q/10/", {"choice": last_choice})
     with django_assert_max_num_queries(5):
         assert client.get(f"/assessment/{quiz.slug}/details/").status_code == 200
-    data = {"first_name": "Sam", "email": "nope", "privacy_acknowledged": "on"}
+    data = {"first_name": "Sam", "email": "nope"}
     with django_assert_max_num_queries(5):  # refused: nothing is written
         assert client.post(f"/assessment/{quiz.slug}/details/", data).status_code == 200
 

@@ -211,7 +211,6 @@ def test_starting_again_after_sending_allows_a_new_submission(finished, quiz):
         ({"first_name": "\x1b\u200b\x07\n"}, "first_name", "Enter your first name"),
         ({"first_name": "Sam\x00"}, "first_name", "invisible characters from your first name"),
         ({"current_role": "r" * 5000}, "current_role", "120 characters or fewer"),
-        ({"privacy_acknowledged": ""}, "privacy_acknowledged", "Tick the box to say"),
     ],
 )
 def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(
@@ -279,7 +278,7 @@ def test_an_expired_session_goes_back_to_the_intro_with_a_message(quiz):
     [
         {},
         {"email": ["a@example.com", "b@example.com"], "first_name": ["A", "B"]},
-        {"first_name": "Sam", "email": "@", "privacy_acknowledged": "yes", "website": ""},
+        {"first_name": "Sam", "email": "@", "website": ""},
     ],
     ids=["empty", "lists", "junk"],
 )
@@ -289,7 +288,7 @@ def test_junk_posts_never_give_a_500(finished, quiz, data):
 
 
 def test_bytes_that_are_not_utf8_never_give_a_500(finished, quiz):
-    body = b"first_name=%ED%A0%80%FF&email=sam%40example.com&privacy_acknowledged=on"
+    body = b"first_name=%ED%A0%80%FF&email=sam%40example.com"
     response = finished.post(
         details_url(quiz), body, content_type="application/x-www-form-urlencoded"
     )

@@ -10,7 +10,6 @@ DETAILS = {
     "first_name": "Sam",
     "email": "sam@example.com",
     "current_role": "Project engineer",
-    "privacy_acknowledged": "on",
 }
 
 

@@ -86,7 +86,6 @@ def test_the_assessment_pages_have_no_accessibility_violations(
     check("details form with errors")
     page.get_by_label("First name").fill("Ana")
     page.get_by_label("Email address").fill("ana@example.com")
-    page.get_by_label("I have read how you use my details").check()
     check("details form")
     page.get_by_role("button", name="Send me my result").click()
     page.wait_for_url("**/result/")

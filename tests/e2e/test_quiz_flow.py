@@ -99,8 +99,6 @@ def test_keyboard_only_with_javascript(live_server, seed_article, new_page, size
     page.keyboard.type("Ana")
     tab_to(page, "#id_email")
     page.keyboard.type("ana@example.com")
-    tab_to(page, "#id_privacy_acknowledged")
-    page.keyboard.press("Space")
     tab_to(page, "[type=submit]")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/result/$"))
@@ -184,7 +182,6 @@ def test_every_control_on_the_way_shows_a_focus_ring(live_server, seed_article, 
         "#id_first_name",
         "#id_email",
         "#id_current_role",
-        "#id_privacy_acknowledged",
         "#id_follow_up_consent",
         "main [type=submit]",
         "main p a",

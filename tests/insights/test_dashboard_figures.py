@@ -60,11 +60,12 @@ def _visit(
     quiz, page = site["quiz"], site[article]
     for _ in range(views):
         client.get(f"/articles/{page.slug}/")
-    if cta:
+    if cta:  # the call to action starts the quiz
         client.get(f"/articles/{page.slug}/assessment/")
     if answer is None:
         return client
-    client.post(f"/assessment/{quiz.slug}/")
+    if not cta:
+        client.post(f"/assessment/{quiz.slug}/")  # the intro's Start
     questions = list(quiz.questions.prefetch_related("choices"))
     for n, question in enumerate(questions, start=1):
         client.get(f"/assessment/{quiz.slug}/q/{n}/")
@@ -93,12 +94,15 @@ def _drive(site, captured):
     _visit(**v, answer=3, value=4, email="two@example.com")
     _visit(**v, answer=0)  # reached question 1, left
     _visit(**v, answer=1)  # reached question 2, left
-    _visit(**v)  # clicked, never started
+    _visit(**v)  # clicked (which starts the quiz), left before the first statement showed
     _visit(**v, cta=False)  # only read
     _visit(**v, article="b", answer=3, value=4, email="seven@example.com", download=True)
     repeat = _visit(**v, views=2, answer=3, value=1, email="eight@example.com")
     repeat.get(f"/assessment/{site['quiz'].slug}/q/1/")  # a reload: counted once
-    # The same person starts again from the intro: a new visit, which stops at question 1.
+    # The same person clicks again: with a result here, the button opens the intro, whose
+    # Start begins a new visit, which stops at question 1.
+    again = repeat.get(f"/articles/{site['a'].slug}/assessment/")
+    assert again["Location"] == f"/assessment/{site['quiz'].slug}/"
     repeat.post(f"/assessment/{site['quiz'].slug}/")
     repeat.get(f"/assessment/{site['quiz'].slug}/q/1/")
     repeat.get(f"/assessment/{site['quiz'].slug}/q/1/")
@@ -124,9 +128,9 @@ def _table(admin_client, slug, **params):
 def _check_all(admin_client, site, sent, **params):
     assert _table(admin_client, "funnel", **params) == [
         ["Article views", "9", "–"],
-        ["Call-to-action clicks", "7", "77.8%"],
-        ["Quiz starts", "7", "100.0%"],
-        ["Quiz finishes", "4", "57.1%"],
+        ["Call-to-action clicks", "8", "88.9%"],
+        ["Quiz starts", "8", "100.0%"],
+        ["Quiz finishes", "4", "50.0%"],
         ["Leads", "4", "100.0%"],
         ["Downloads", "2", "50.0%"],
     ]

@@ -57,7 +57,6 @@ def test_the_details_form_survives_anything(client, quiz, first_name, email, rol
         "first_name": first_name,
         "email": email,
         "current_role": role,
-        "privacy_acknowledged": "on",
         "website": honeypot,
     }
     response = client.post(details_url(quiz), data, follow=True)
