@@ -1,6 +1,8 @@
 """The article admin: what recruiting staff use to write, preview, publish and restore."""
 
 from django.contrib import admin, messages
+from django.db.models import ManyToManyField
+from django.forms import CheckboxSelectMultiple
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,9 +27,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "publish_at"
     readonly_fields = ("preview_link", "created_at", "updated_at")
     actions = ("publish_selected", "unpublish_selected")
+    formfield_overrides = {ManyToManyField: {"widget": CheckboxSelectMultiple}}  # eight signs
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body", "author")}),
         ("Publishing", {"fields": ("status", "publish_at", "preview_link", "promotes")}),
+        ("Suggested to quiz-takers", {"fields": ("signs",)}),
         ("Images", {"fields": ("hero_image", "hero_image_alt", "social_image")}),
         ("Search engines", {"fields": ("meta_description",), "classes": ("collapse",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from .photos import avatar_ready, wide_image_ready
 from .sanitize import BODY_EXTENSIONS, sanitize_body
 
 WORDS_PER_MINUTE = 230
@@ -41,6 +42,10 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        avatar_ready(self.photo)
+        super().save(*args, **kwargs)
 
     @property
     def initials(self) -> str:
@@ -93,6 +98,10 @@ class Testimonial(TrustBlock):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.quote[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        avatar_ready(self.photo)
+        super().save(*args, **kwargs)
 
 
 class PlacementFigure(TrustBlock):
@@ -166,6 +175,17 @@ class Article(models.Model):
         verbose_name="assessment promoted",
         help_text="The call to action shown at the end of the article.",
     )
+    signs = models.ManyToManyField(
+        "assessment.Sign",
+        blank=True,
+        related_name="articles",
+        verbose_name="helps with these signs",
+        help_text=(
+            "The quiz suggests this article to visitors with room to grow on these signs, on "
+            "their result page and in their report. Leave empty to let the site choose by "
+            "the article's words."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +208,8 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body = sanitize_body(self.body)
+        wide_image_ready(self.hero_image)
+        wide_image_ready(self.social_image)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

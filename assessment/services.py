@@ -333,6 +333,7 @@ def result_page_context(submission: Submission) -> dict[str, Any]:
         "traits": traits,
         "next_steps": weak[:2],
         "more_steps": weak[2:],
+        "weak_signs": [view.trait for view in weak],  # to choose the reading by
     }
 
 

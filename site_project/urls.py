@@ -5,11 +5,17 @@ from django.urls import include, path, re_path
 
 from articles import views as article_views
 from articles.sitemaps import ArticleSitemap, PageSitemap
+from assessment.sitemaps import QuizSitemap, SharePageSitemap
 from insights import views as insights_views
 
 from . import health, views
 
-sitemaps = {"pages": PageSitemap, "articles": ArticleSitemap}
+sitemaps = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "quizzes": QuizSitemap,
+    "shared-results": SharePageSitemap,
+}
 
 urlpatterns = [
     path("", article_views.home, name="home"),

@@ -1,6 +1,7 @@
 """Template helpers for article pages: safe body HTML and structured data."""
 
 import json
+from collections.abc import Sequence
 
 from django import template
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.reading import read_next_for_signs
 
 register = template.Library()
 
@@ -66,8 +68,11 @@ def article_json_ld(article: Article) -> str:
 
 
 @register.simple_tag
-def read_next(*, exclude: str = "", count: int = 3) -> list[Article]:
-    """The newest published articles, leaving out the one at the address `exclude` (the
-    article being read, or the one a quiz-taker came from). One query."""
+def read_next(*, exclude: str = "", count: int = 3, signs: Sequence[str] = ()) -> list[Article]:
+    """Articles to read next, leaving out the one at the address `exclude` (the article
+    being read, or the one a quiz-taker came from): the newest (one query), or, given a
+    quiz-taker's weak signs (weakest first), those that help with them (two)."""
+    if signs:
+        return read_next_for_signs(signs=signs, exclude=exclude, count=count)
     newest = Article.objects.published().newest_first().only("slug", "title")[: count + 1]
     return [a for a in newest if a.get_absolute_url() != exclude][:count]

@@ -188,10 +188,19 @@ def test_feeds_list_published_articles(client):
     assert article.slug in atom.content.decode()
 
 
-def test_sitemap_and_robots(client):
+def test_sitemap_and_robots(client, django_assert_max_num_queries):
     article = make_article()
-    sitemap = client.get("/sitemap.xml").content.decode()
+    quiz = make_quiz(questions=2)
+    hidden = make_quiz(questions=2, is_active=False)
+    with django_assert_max_num_queries(6):  # a count and a list for each of 3 sections
+        sitemap = client.get("/sitemap.xml").content.decode()
     assert f"/articles/{article.slug}/" in sitemap
+    assert f"/assessment/{quiz.slug}/</loc>" in sitemap
+    # Each band's share page, never a result page or an inactive quiz's pages.
+    for band in quiz.result_bands.all():
+        assert f"/assessment/{quiz.slug}/share/{band.pk}/</loc>" in sitemap
+    assert sitemap.count("/share/") == 3 and "/result/" not in sitemap
+    assert hidden.slug not in sitemap
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: https://careers.example.com/sitemap.xml" in robots.content.decode()

@@ -103,7 +103,7 @@ def test_the_byline_photo_has_alt_text(client):
     article = make_article(author=author)
     html = client.get(article.get_absolute_url()).content.decode()
     assert re.search(
-        r'<img class="avatar" src="/media/authors/face[^"]*\.png" alt="Photo of Sam Lee"', html
+        r'<img class="avatar" src="/media/authors/face[^"]*\.jpg" alt="Photo of Sam Lee"', html
     )
     assert json_ld(html)["author"]["image"].startswith("https://careers.example.com/media/authors/")
     author.photo_alt = "Sam Lee on a solar farm"

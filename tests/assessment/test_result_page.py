@@ -3,12 +3,15 @@ a chart of the eight signs with a table; the strongest sign and two next steps; 
 in disclosures. Wording is positive: no sign is "0% of the way" anywhere."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from articles.models import Article
 from assessment.advice import SIGN_NAMES, STRENGTHS, all_traits
 from assessment.charts import WIDTH, sign_chart
-from assessment.models import Trait
+from assessment.models import Sign, Trait
 from tests.assessment.walk import DETAILS, answer_all, details_url, result_url
 from tests.factories import make_article, make_quiz, make_whitepaper
 
@@ -93,6 +96,23 @@ def test_read_next_suggests_published_articles(result_html):
     html, article = result_html
     next_step = re.search(r'<aside class="next-step".*?</aside>', html, re.S).group(0)
     assert f'href="{article.get_absolute_url()}"' in next_step
+
+
+def test_read_next_leads_with_the_article_staff_chose_for_the_weak_signs(client, monkeypatch):
+    monkeypatch.setattr("leads.services.email_dispatch", lambda **kwargs: True)
+    chosen = make_article(title="The plan that got me promoted")
+    for trait in Trait.values:
+        chosen.signs.add(Sign.objects.create(trait=trait, name=trait, strength="s", next_step="n"))
+    Article.objects.filter(pk=chosen.pk).update(publish_at=timezone.now() - timedelta(days=60))
+    newer = [make_article(title=f"Newer article {n}") for n in range(4)]
+    quiz = make_quiz(questions=4, whitepaper=make_whitepaper())
+    answer_all(client, quiz)
+    assert client.post(details_url(quiz), DETAILS).status_code == 302
+    html = client.get(result_url(quiz)).content.decode()
+    reads = re.search(r'<ul class="read-next">(.*?)</ul>', html, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', reads)
+    assert links[0] == chosen.get_absolute_url()  # the newest alone would have left it out
+    assert links[1:] == [a.get_absolute_url() for a in newer][:2]  # then the newest
 
 
 def test_an_article_ends_with_the_next_step_and_does_not_suggest_itself(client):
