@@ -22,9 +22,11 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -50,6 +52,8 @@ LOCAL_MAX_PAGES = 256  # pages a process keeps in memory (each entry is one page
 VIEWS_BATCH = 64  # views held in memory before they are pushed to the insights buffer
 VIEWS_MAX_WAIT_SECONDS = 1.0  # ... or this long after the first of them, whichever comes first
 VIEWS_MAX_HELD = 10_000  # when Redis is away: the oldest views beyond this are dropped
+# How often an idle flusher checks that its app still exists (tests make many apps).
+FLUSHER_IDLE_SECONDS = 5.0
 # Headers a 304 from the full stack does not carry (ConditionalGetMiddleware keeps only
 # validators, Cache-Control and Vary; the middleware outside it adds the security headers).
 NOT_IN_304 = frozenset({"content-type", "content-length", "x-frame-options"})
@@ -117,9 +121,10 @@ class PageCacheApp:
         self._local: dict[tuple[str, str], tuple[float, list[tuple[str, str]], bytes, str]] = {}
         self._views: list[str] = []  # counted views not yet in the insights buffer
         self._views_since = 0.0
-        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()  # the Redis socket and the held views
-        atexit.register(self.flush_views)
+        self._wake = threading.Condition(self._lock)  # tells the flusher views are held
+        self._flusher_pid = 0  # threads don't survive a fork: one flusher per process
+        _LIVE_APPS.add(self)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self._may_serve(environ):
@@ -240,9 +245,12 @@ class PageCacheApp:
         with self._lock:
             if not self._views:
                 self._views_since = time.monotonic()
-                self._timer = threading.Timer(VIEWS_MAX_WAIT_SECONDS, self.flush_views)
-                self._timer.daemon = True
-                self._timer.start()
+                if self._flusher_pid != os.getpid():
+                    self._flusher_pid = os.getpid()
+                    threading.Thread(
+                        target=_flush_when_due, args=(weakref.ref(self),), daemon=True
+                    ).start()
+                self._wake.notify()
             self._views.append(record)
             if len(self._views) > VIEWS_MAX_HELD:
                 del self._views[: len(self._views) - VIEWS_MAX_HELD]
@@ -256,9 +264,6 @@ class PageCacheApp:
         url = page_cache.page_cache_url()
         with self._lock:
             views, self._views = self._views, []
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if not views or not url:
                 return 0
             try:
@@ -275,6 +280,38 @@ class PageCacheApp:
                 self._views[:0] = views
                 return 0
         return len(views)
+
+
+_LIVE_APPS: weakref.WeakSet[PageCacheApp] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all_at_exit() -> None:
+    """A process that ends on purpose pushes what it holds (one registration, however many
+    apps a test session builds)."""
+    for app in list(_LIVE_APPS):
+        app.flush_views()
+
+
+def _flush_when_due(ref: weakref.ref[PageCacheApp]) -> None:
+    """The process's one flusher: pushes held views VIEWS_MAX_WAIT_SECONDS after the first
+    of them (a full batch goes at once, from the request that filled it). It holds the app
+    weakly between steps, so it ends once the app is gone."""
+    while (app := ref()) is not None:
+        _flush_step(app)
+        del app  # else the next ref() would find it alive through this very name
+
+
+def _flush_step(app: PageCacheApp) -> None:
+    with app._wake:
+        if not app._views:
+            app._wake.wait(FLUSHER_IDLE_SECONDS)
+            return
+        wait = app._views_since + VIEWS_MAX_WAIT_SECONDS - time.monotonic()
+        if wait > 0:
+            app._wake.wait(wait)
+            return
+    app.flush_views()
 
 
 class PageCacheMiddleware:

@@ -110,3 +110,46 @@ def test_home_from_memory_counts_nothing(memory):
     assert memory.get("/").from_edge
     assert memory.app.flush_views() == 0
     assert buffered() == []
+
+
+def _flushers() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name.endswith("(_flush_when_due)")]
+
+
+def test_one_flusher_thread_serves_every_batch(memory):
+    path = make_article().get_absolute_url()
+    memory.get(path)
+    memory.get(path)
+    before = len(_flushers())
+    for round_number in range(3):  # three batches, each sent by the flusher after a second
+        memory.get(path)
+        deadline = time.monotonic() + 5
+        while len(buffered()) < 3 + round_number and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(buffered()) == 3 + round_number
+    assert len(_flushers()) <= before + 1  # not a thread a batch
+    assert len(_flushers()) >= 1
+
+
+def test_the_flusher_ends_once_its_app_is_gone(monkeypatch):
+    """Tests build many apps; each one's flusher and exit flush go with it."""
+    import gc
+
+    monkeypatch.setattr(edge_module, "FLUSHER_IDLE_SECONDS", 0.05)
+    monkeypatch.setattr(edge_module.page_cache, "page_cache_url", lambda: "")  # no Redis
+    before = set(_flushers())
+    app = edge_module.PageCacheApp(lambda environ, start_response: [])
+    app._view_hold("", "a view")
+    [thread] = set(_flushers()) - before
+    assert app in edge_module._LIVE_APPS
+    deadline = time.monotonic() + 5
+    while app._views and time.monotonic() < deadline:  # the flusher takes it after a second
+        time.sleep(0.05)
+    assert app._views == []
+    del app
+    gc.collect()
+    thread.join(timeout=2)
+    assert not thread.is_alive()
+    assert not [a for a in edge_module._LIVE_APPS if a.application.__name__ == "<lambda>"]
