@@ -88,11 +88,9 @@ def lead_capture(
         field: clean_line((source or {}).get(field, ""), max_length=length)
         for field, length in SOURCE_FIELDS.items()
     }
-    with transaction.atomic():
-        lead, created = Lead.objects.select_for_update().get_or_create(
-            email=email, defaults={"first_name": name, "current_role": role, **source_values}
-        )
-        if not created:
+
+    def fill(lead: Lead) -> None:
+        if lead.pk is not None:  # a returning visitor
             lead.first_name = name
             lead.current_role = role or lead.current_role
         if segment:
@@ -100,7 +98,24 @@ def lead_capture(
         lead.time_zone = clean_time_zone(time_zone) or lead.time_zone
         if consent_follow_ups:
             _record_consent(lead, consent_text=consent_text, ip_address=ip_address)
-        lead.save()
+
+    with transaction.atomic():
+        # Found and locked, or built whole and inserted once: a new lead costs one INSERT
+        # and one history row, not an INSERT, an UPDATE and two.
+        lead = Lead.objects.select_for_update().filter(email=email).first()
+        created = lead is None
+        if lead is None:
+            lead = Lead(email=email, first_name=name, current_role=role, **source_values)
+            fill(lead)
+            try:
+                with transaction.atomic():
+                    lead.save(force_insert=True)
+            except IntegrityError:  # the same address, inserted a moment ago elsewhere
+                created = False
+                lead = Lead.objects.select_for_update().get(email=email)
+        if not created:
+            fill(lead)
+            lead.save()
         if created:
             queue_event(
                 Event.LEAD_CREATED,

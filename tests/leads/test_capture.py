@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from leads.models import Lead
 from leads.services import lead_capture, lead_unsubscribe
@@ -36,6 +37,34 @@ def test_returning_visitor_updates_the_same_lead():
     again.refresh_from_db()
     assert again.first_name == "Ana Maria"
     assert again.current_role == "Installer"  # a blank answer does not wipe what we knew
+
+
+def test_a_new_lead_is_written_once_and_a_returning_one_updated_once():
+    """One history row for a new lead (it was an INSERT then an UPDATE, and two)."""
+    lead = capture(first_name="Ana")
+    assert lead.history.count() == 1
+    capture(first_name="Ana Maria")
+    assert lead.history.count() == 2
+
+
+def test_the_same_address_inserted_elsewhere_a_moment_before_updates_that_lead(monkeypatch):
+    """Two submissions of one address at once: the second's look-up found nothing, its
+    insert fails on the unique address, and it updates the lead the first one made."""
+    first = capture(first_name="Ana", current_role="Installer")
+    real_first = QuerySet.first
+    calls = []
+
+    def missed_once(queryset):
+        calls.append(queryset.model)
+        return None if len(calls) == 1 else real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", missed_once)
+    again = capture(first_name="Ana Maria", consent_follow_ups=True)
+    assert calls[0] is Lead
+    assert again.pk == first.pk and Lead.objects.count() == 1
+    again.refresh_from_db()
+    assert again.first_name == "Ana Maria" and again.current_role == "Installer"
+    assert again.consented
 
 
 def test_case_variants_cannot_make_a_second_lead_even_bypassing_the_service():
