@@ -27,7 +27,7 @@ from leads.scoring import lead_score_refresh
 from leads.services import email_enqueue_template
 from leads.staff import lead_workers
 
-from .business_hours import BusinessHours, business_hours_parse, business_time_add
+from .business_hours import BusinessHours, business_hours_parse, business_time_add, holidays_parse
 from .models import CallRequest, RecruiterStatus, RoutingRule
 from .phones import phone_display, phone_tel_uri
 
@@ -58,12 +58,12 @@ class Routing:
 
 
 @cache
-def _hours(spec: str, zone: str) -> BusinessHours:
-    return business_hours_parse(spec, zone=zone)
+def _hours(spec: str, zone: str, holidays: tuple[str, ...]) -> BusinessHours:
+    return business_hours_parse(spec, zone=zone, holidays=holidays_parse(holidays))
 
 
 def firm_business_hours() -> BusinessHours:
-    return _hours(settings.FIRM_BUSINESS_HOURS, settings.TIME_ZONE)
+    return _hours(settings.FIRM_BUSINESS_HOURS, settings.TIME_ZONE, tuple(settings.FIRM_HOLIDAYS))
 
 
 def call_request_due(*, start: datetime) -> datetime:

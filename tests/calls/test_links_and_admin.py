@@ -3,6 +3,7 @@ stranger on an article), the form's clock edge cases, and what staff see in the 
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from calls.forms import CallRequestForm
 from calls.models import CallRequest, RecruiterStatus, RoutingRule
@@ -167,3 +169,19 @@ def test_business_hours_that_make_no_sense_stop_the_site_at_start(settings):
     settings.FIRM_BUSINESS_HOURS = "Mon-Fri 17:00-08:00"
     with pytest.raises(SystemCheckError, match=r"calls\.E001"):
         call_command("check")
+
+
+def test_a_holiday_that_is_not_a_date_stops_the_site_at_start_with_its_name(settings):
+    settings.FIRM_HOLIDAYS = ["2026-12-25", "2026-12-32"]
+    with pytest.raises(SystemCheckError, match=r"calls\.E002.*'2026-12-32' is not a date"):
+        call_command("check")
+
+
+def test_a_request_before_a_holiday_is_due_after_it(settings):
+    settings.FIRM_HOLIDAYS = ["2026-12-25"]
+    make_recruiter("rita")
+    christmas_eve = datetime(2026, 12, 24, 16, 30, tzinfo=ZoneInfo("America/Denver"))
+    call = call_request_submit(lead=make_lead(), choice=a_choice(), now=christmas_eve)
+    assert timezone.localtime(call.due_at) == datetime(
+        2026, 12, 28, 9, 30, tzinfo=ZoneInfo("America/Denver")
+    )
