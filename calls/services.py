@@ -8,7 +8,7 @@ so a request is never saved without its notice, nor a notice sent for a request 
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from leads.services import email_enqueue_template
 from leads.staff import lead_workers
 
 from .business_hours import BusinessHours, business_hours_parse, business_time_add, holidays_parse
+from .chat_notice import call_request_chat_notice
 from .models import CallRequest, RecruiterStatus, RoutingRule
 from .phones import phone_display, phone_tel_uri
 
@@ -133,6 +134,7 @@ def _call_requested_event(*, call: CallRequest, lead: Lead) -> None:
         },
         key=f"call.requested:{call.pk}:{call.times_sent}",
         subject=lead_subject(lead),
+        chat=partial(call_request_chat_notice, call, lead=lead),
     )
 
 
