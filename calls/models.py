@@ -4,7 +4,7 @@ Times are stored in UTC; the visitor's own time zone is kept beside them, so sta
 the firm's time and the visitor's.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self
 
 from django.conf import settings
@@ -155,3 +155,24 @@ class RecruiterStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'away' if self.away else 'available'}"
+
+
+class HolidayQuerySet(models.QuerySet["Holiday"]):
+    def dates_from(self, day: date) -> frozenset[date]:
+        return frozenset(self.filter(date__gte=day).values_list("date", flat=True))
+
+
+class Holiday(models.Model):
+    """A whole day the firm is closed, entered by staff: call-back deadlines skip it."""
+
+    date = models.DateField(unique=True, help_text="The whole day is closed, in the firm's zone.")
+    name = models.CharField(max_length=100, help_text="For example “Christmas Day”.")
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "holiday"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%a %d %b %Y})"
