@@ -50,7 +50,7 @@ class EndpointForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        chat_format = cleaned.get("format")
+        chat_format = cleaned.get("format", self.instance.format)
         events = set(cleaned.get("events") or [])
         if chat_format in CHAT_FORMATS and events - CHAT_EVENTS:
             names = ", ".join(sorted(CHAT_EVENTS))
@@ -88,6 +88,11 @@ class EndpointAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "format")
     search_fields = ("name", "url")
     readonly_fields = ("state", "recent_deliveries")
+
+    def get_readonly_fields(self, request, obj=None):
+        # What an endpoint sends is fixed once it exists: rows already queued were written
+        # for it, and a CRM's payload must never go out as a chat message (or the reverse).
+        return (*self.readonly_fields, "format") if obj else self.readonly_fields
 
     def get_fieldsets(self, request, obj=None):
         main = ("name", "url", "format", "events", "new_secret", "is_active")

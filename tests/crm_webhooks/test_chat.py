@@ -191,3 +191,21 @@ def test_a_chat_url_gets_the_same_address_guard(admin_client):
     response = admin_client.post(ADD, chat_form(url="http://10.1.2.3/hook"))
     assert "a private address" in response.content.decode()
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.usefixtures("dns")
+def test_what_an_endpoint_sends_cannot_change_once_it_exists(admin_client):
+    slack = make_endpoint(
+        format="slack", events=["call.requested"], url="https://crm.example.com/x"
+    )
+    change = f"/admin/crm_webhooks/endpoint/{slack.pk}/change/"
+    page = admin_client.get(change).content.decode()
+    assert 'name="format"' not in page and "Slack message" in page
+    # A forged field is ignored, and the chat rules still hold.
+    posted = chat_form(url=slack.url, format="standard", events=["call.requested", "lead.created"])
+    response = admin_client.post(change, posted)
+    assert "can receive call.requested only" in response.content.decode()
+    response = admin_client.post(change, chat_form(url=slack.url, format="standard"))
+    assert response.status_code == 302
+    slack.refresh_from_db()
+    assert slack.format == "slack"
