@@ -25,6 +25,7 @@ class Received:
     webhook_id: str
     payload: Any
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

@@ -4,6 +4,10 @@ as the JSON body a real HTTP receiver on loopback got, beside the recruiter's em
 import email
 import email.policy
 import json
+import re
+import statistics
+import time
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -103,3 +107,35 @@ def test_a_channel_that_fails_gets_the_same_message_again(channels):
     assert delivery.status == "delivered" and delivery.attempts == 2
     assert first.payload == second.payload == delivery.payload
     assert first.payload["text"].startswith("*New call request: Ana*")
+
+
+def named(slack_text: str) -> str:
+    """The first name in a Slack message's title line."""
+    match = re.fullmatch(r"\*New call request: (\w+)\*", slack_text.splitlines()[0])
+    assert match, slack_text
+    return match[1]
+
+
+def test_twenty_requests_are_twenty_slack_messages_none_lost_or_doubled(broker, channels):
+    """Also prints the time from each request being sent to its Slack message arriving (the
+    figure in docs/webhooks.md); nothing is asserted on it."""
+    slack, _ = channels
+    make_recruiter("amy")
+    leads = [make_lead(first_name=f"Visitor{n}", segment="Career focused") for n in range(20)]
+    sent_at: dict[str, float] = {}
+    with running_worker(concurrency=2):
+        client = Client()
+        for lead in leads:
+            started = time.monotonic()
+            assert client.post(call_request_path(lead.pk), form_data()).status_code == 302
+            sent_at[lead.first_name] = started
+        received = slack.wait_for(20, timeout=60)
+        time.sleep(0.5)  # a doubled message would arrive now
+    names = Counter(named(got.payload["text"]) for got in slack.received)
+    assert names == Counter(list(sent_at))  # each request once
+    delays = sorted(got.at - sent_at[named(got.payload["text"])] for got in received)
+    p95 = delays[int(0.95 * len(delays)) - 1]
+    print(
+        f"\ncall request -> Slack message: median {statistics.median(delays) * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms over {len(delays)}"
+    )
