@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from leads import hooks
 from leads.staff import lead_workers
 
-from .models import CallRequest, RecruiterStatus, RoutingRule
+from .models import CallRequest, Holiday, RecruiterStatus, RoutingRule
 from .phones import phone_display
 from .services import call_request_assign
 
@@ -209,3 +209,17 @@ class RecruiterStatusAdmin(admin.ModelAdmin):
     list_display = ("user", "away", "note", "updated_at")
     list_editable = ("away", "note")
     list_select_related = ("user",)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Days the firm is closed: staff add them here, no developer needed."""
+
+    list_display = ("day_display", "name")
+    list_display_links = ("day_display",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+    @admin.display(description="date", ordering="date")
+    def day_display(self, obj: Holiday) -> str:
+        return f"{obj.date:%a %d %b %Y}"

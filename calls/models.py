@@ -4,12 +4,12 @@ Times are stored in UTC; the visitor's own time zone is kept beside them, so sta
 the firm's time and the visitor's.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from leads.models import Lead
 
@@ -24,6 +24,16 @@ class CallRequestQuerySet(models.QuerySet["CallRequest"]):
 
     def to_escalate(self, *, now: datetime) -> Self:
         return self.overdue(now=now).filter(escalated_at__isnull=True)
+
+    def work_counts(self, *, user_id: int, now: datetime) -> dict[str, int]:
+        """The admin home's call figures (mine, overdue, open), in one query."""
+        is_open = Q(status=CallRequest.Status.OPEN)
+        counts: dict[str, int] = self.aggregate(
+            mine=Count("pk", filter=is_open & Q(assigned_to_id=user_id)),
+            overdue=Count("pk", filter=is_open & Q(due_at__lt=now)),
+            open=Count("pk", filter=is_open),
+        )
+        return counts
 
 
 class CallRequest(models.Model):
@@ -145,3 +155,24 @@ class RecruiterStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'away' if self.away else 'available'}"
+
+
+class HolidayQuerySet(models.QuerySet["Holiday"]):
+    def dates_from(self, day: date) -> frozenset[date]:
+        return frozenset(self.filter(date__gte=day).values_list("date", flat=True))
+
+
+class Holiday(models.Model):
+    """A whole day the firm is closed, entered by staff: call-back deadlines skip it."""
+
+    date = models.DateField(unique=True, help_text="The whole day is closed, in the firm's zone.")
+    name = models.CharField(max_length=100, help_text="For example “Christmas Day”.")
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "holiday"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%a %d %b %Y})"

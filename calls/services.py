@@ -6,9 +6,9 @@ so a request is never saved without its notice, nor a notice sent for a request 
 """
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -27,8 +27,9 @@ from leads.scoring import lead_score_refresh
 from leads.services import email_enqueue_template
 from leads.staff import lead_workers
 
-from .business_hours import BusinessHours, business_hours_parse, business_time_add
-from .models import CallRequest, RecruiterStatus, RoutingRule
+from .business_hours import BusinessHours, business_hours_parse, business_time_add, holidays_parse
+from .chat_notice import call_request_chat_notice
+from .models import CallRequest, Holiday, RecruiterStatus, RoutingRule
 from .phones import phone_display, phone_tel_uri
 
 logger = logging.getLogger(__name__)
@@ -58,17 +59,21 @@ class Routing:
 
 
 @cache
-def _hours(spec: str, zone: str) -> BusinessHours:
-    return business_hours_parse(spec, zone=zone)
+def _hours(spec: str, zone: str, holidays: tuple[str, ...]) -> BusinessHours:
+    return business_hours_parse(spec, zone=zone, holidays=holidays_parse(holidays))
 
 
-def firm_business_hours() -> BusinessHours:
-    return _hours(settings.FIRM_BUSINESS_HOURS, settings.TIME_ZONE)
+def firm_business_hours(*, since: date) -> BusinessHours:
+    """The firm's hours, closed on FIRM_HOLIDAYS and on the holidays staff entered (from
+    `since` on: one small query)."""
+    hours = _hours(settings.FIRM_BUSINESS_HOURS, settings.TIME_ZONE, tuple(settings.FIRM_HOLIDAYS))
+    return replace(hours, holidays=hours.holidays | Holiday.objects.dates_from(since))
 
 
 def call_request_due(*, start: datetime) -> datetime:
     """CALL_REQUEST_DUE_MINUTES of the firm's business hours after `start`."""
-    return business_time_add(start, settings.CALL_REQUEST_DUE_MINUTES, firm_business_hours())
+    hours = firm_business_hours(since=timezone.localdate(start))
+    return business_time_add(start, settings.CALL_REQUEST_DUE_MINUTES, hours)
 
 
 def call_request_submit(
@@ -133,6 +138,7 @@ def _call_requested_event(*, call: CallRequest, lead: Lead) -> None:
         },
         key=f"call.requested:{call.pk}:{call.times_sent}",
         subject=lead_subject(lead),
+        chat=partial(call_request_chat_notice, call, lead=lead),
     )
 
 

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from .chat import CHAT_EVENTS, CHAT_FORMATS
 from .events import Event
 from .models import SECRET_PREFIX, Delivery, Endpoint, new_secret
 from .services import delivery_resend, endpoint_enable
@@ -28,14 +30,15 @@ class EndpointForm(forms.ModelForm):
         required=False,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text="Leave empty and one is made for you, shown once after saving. Or paste "
-        "the receiver's own secret (whsec_ followed by base64). When editing: leave empty "
-        "to keep the current secret.",
+        help_text="Standard Webhooks only (Slack and Teams sign nothing: keep their URL "
+        "private instead). Leave empty and one is made for you, shown once after saving. Or "
+        "paste the receiver's own secret (whsec_ followed by base64). When editing: leave "
+        "empty to keep the current secret.",
     )
 
     class Meta:
         model = Endpoint
-        fields = ("name", "url", "events", "is_active")
+        fields = ("name", "url", "format", "events", "is_active")
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -44,6 +47,22 @@ class EndpointForm(forms.ModelForm):
         except UnsafeURL as exc:
             raise ValidationError(str(exc), code="unsafe") from exc
         return url
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chat_format = cleaned.get("format", self.instance.format)
+        events = set(cleaned.get("events") or [])
+        if chat_format in CHAT_FORMATS and events - CHAT_EVENTS:
+            names = ", ".join(sorted(CHAT_EVENTS))
+            self.add_error(
+                "events",
+                ValidationError(
+                    f"A Slack or Teams channel can receive {names} only: the other events "
+                    "carry personal data that stays in the admin and the CRM.",
+                    code="chat_events",
+                ),
+            )
+        return cleaned
 
     def clean_new_secret(self) -> str:
         secret = self.cleaned_data["new_secret"]
@@ -65,13 +84,18 @@ class EndpointForm(forms.ModelForm):
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
-    list_display = ("name", "url", "event_labels", "is_active", "state", "delivery_log")
-    list_filter = ("is_active",)
+    list_display = ("name", "format", "url", "event_labels", "is_active", "state", "delivery_log")
+    list_filter = ("is_active", "format")
     search_fields = ("name", "url")
     readonly_fields = ("state", "recent_deliveries")
 
+    def get_readonly_fields(self, request, obj=None):
+        # What an endpoint sends is fixed once it exists: rows already queued were written
+        # for it, and a CRM's payload must never go out as a chat message (or the reverse).
+        return (*self.readonly_fields, "format") if obj else self.readonly_fields
+
     def get_fieldsets(self, request, obj=None):
-        main = ("name", "url", "events", "new_secret", "is_active")
+        main = ("name", "url", "format", "events", "new_secret", "is_active")
         if obj is None:
             return ((None, {"fields": main}),)
         log = ("Deliveries", {"fields": ("state", "recent_deliveries")})
@@ -86,7 +110,7 @@ class EndpointAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if switched_on:
             endpoint_enable(endpoint=obj)
-        if generated:
+        if generated and not obj.is_chat:
             # Shown this once: it is not displayed again, only replaced.
             self.message_user(
                 request,

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .chat import CHAT_FORMATS, Format
 from .events import Event
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
@@ -36,6 +37,14 @@ class Endpoint(models.Model):
         "URL",
         max_length=500,
         help_text="Where the events are POSTed. https:// on the public internet.",
+    )
+    format = models.CharField(
+        "sends",
+        max_length=10,
+        choices=Format.choices,
+        default=Format.STANDARD,
+        help_text="Standard Webhooks JSON for a CRM; a Slack or Teams message for a chat "
+        "channel (call requests only, no email address, phone number or message in it).",
     )
     events = models.JSONField(
         default=list, help_text="The events this endpoint receives.", blank=True
@@ -69,6 +78,10 @@ class Endpoint(models.Model):
 
     def event_labels(self) -> str:
         return ", ".join(sorted(self.events)) or "(none)"
+
+    @property
+    def is_chat(self) -> bool:
+        return self.format in CHAT_FORMATS
 
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):

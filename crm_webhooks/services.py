@@ -11,6 +11,7 @@ import http.client
 import json
 import logging
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -25,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from .chat import ChatNotice, chat_body
 from .events import EVENT_NAMES
 from .models import Delivery, Endpoint
 from .transport import Response, post
@@ -39,13 +41,20 @@ ERASED = "Payload removed: the person's data was erased."
 
 
 def queue_event(
-    event_type: str, data: dict[str, Any], *, key: str, subject: str = ""
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    key: str,
+    subject: str = "",
+    chat: Callable[[], ChatNotice] | None = None,
 ) -> list[Delivery]:
     """One Delivery per active endpoint subscribed to the event, in the caller's transaction.
 
     `key` names the event (e.g. "lead.created:12"): queuing the same key again adds
     nothing, and it fixes the `webhook-id`. `subject` (e.g. "lead:12") names whose data
-    the payload holds, so erasing that person can remove it (deliveries_forget).
+    the payload holds, so erasing that person can remove it (deliveries_forget). Slack and
+    Teams endpoints get the message `chat()` makes (called only if one is subscribed)
+    instead of `data`, and nothing without it.
     """
     if event_type not in EVENT_NAMES:
         raise ValueError(f"Unknown webhook event {event_type!r}")
@@ -61,7 +70,14 @@ def queue_event(
     }
     webhook_id = "msg_" + hashlib.sha256(f"{event_type}|{key}".encode()).hexdigest()[:32]
     deliveries = []
+    notice: ChatNotice | None = None
     for endpoint in endpoints:
+        body = payload
+        if endpoint.is_chat:
+            if chat is None:
+                continue
+            notice = notice or chat()
+            body = chat_body(notice, chat_format=endpoint.format)
         try:
             with transaction.atomic():  # a savepoint: a lost race must not break the caller
                 delivery, created = Delivery.objects.get_or_create(
@@ -70,7 +86,7 @@ def queue_event(
                     defaults={
                         "event_type": event_type,
                         "webhook_id": webhook_id,
-                        "payload": payload,
+                        "payload": body,
                         "subject": subject[:100],
                     },
                 )
@@ -135,18 +151,22 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(base * 2 ** max(attempts - 1, 0), settings.WEBHOOK_RETRY_BACKOFF_MAX_SECONDS))
 
 
-def signed_request(delivery: Delivery, *, now: datetime) -> tuple[bytes, dict[str, str]]:
-    """The body and the Standard Webhooks headers for one try."""
+def delivery_request(delivery: Delivery, *, now: datetime) -> tuple[bytes, dict[str, str]]:
+    """The body and the Standard Webhooks headers for one try; a chat message goes unsigned
+    (Slack and Teams check no signature: their URL is the secret)."""
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
-    signature = Webhook(delivery.endpoint.secret).sign(delivery.webhook_id, now, body)
     headers = {
         "Content-Type": "application/json",
         # Header values are Latin-1 on the wire: the firm's name without its accents.
         "User-Agent": f"{_ascii(settings.FIRM_NAME)} webhooks",
-        "webhook-id": delivery.webhook_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": signature,
     }
+    if not delivery.endpoint.is_chat:
+        signature = Webhook(delivery.endpoint.secret).sign(delivery.webhook_id, now, body)
+        headers |= {
+            "webhook-id": delivery.webhook_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signature,
+        }
     return body.encode(), headers
 
 
@@ -178,7 +198,7 @@ def delivery_deliver(*, delivery_id: int) -> Delivery | None:
         target = check_url(endpoint.url)  # again now: the name may point elsewhere today
     except UnsafeURL as exc:
         return _failed(delivery, error=f"Refused: {exc}")
-    body, headers = signed_request(delivery, now=datetime.now(UTC))
+    body, headers = delivery_request(delivery, now=datetime.now(UTC))
     try:
         response = post(
             target,

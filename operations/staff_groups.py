@@ -36,6 +36,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "calls.callrequest": ("view", "change"),  # change: status and who calls back
         "calls.routingrule": ALL,  # who gets which call requests
         "calls.recruiterstatus": ALL,  # who is away
+        "calls.holiday": ALL,  # days the firm is closed: deadlines skip them
     },
 }
 

@@ -418,6 +418,9 @@ WHITEPAPER_LINK_MAX_AGE_DAYS = env.int("WHITEPAPER_LINK_MAX_AGE_DAYS", default=7
 # (Mon-Fri, or Mon,Wed,Fri) and opening-closing times. A request is due this many minutes of
 # business time after it arrives; overdue ones are escalated to RECRUITING_TEAM_EMAIL once.
 FIRM_BUSINESS_HOURS: str = env.str("FIRM_BUSINESS_HOURS", default="Mon-Fri 08:00-17:00")
+# Whole days the firm is closed, which deadlines skip: YYYY-MM-DD, comma-separated
+# (checked at start-up, calls.E002).
+FIRM_HOLIDAYS: list[str] = env.list("FIRM_HOLIDAYS", default=[])
 CALL_REQUEST_DUE_MINUTES: int = env.int("CALL_REQUEST_DUE_MINUTES", default=120)
 # How long the signed call-request link in the result page and emails keeps working.
 CALL_LINK_MAX_AGE_DAYS: int = env.int("CALL_LINK_MAX_AGE_DAYS", default=60)

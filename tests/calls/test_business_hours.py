@@ -1,5 +1,6 @@
 """The firm's clock: a request is due two business hours later, in Denver's working week."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,7 +8,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from calls.business_hours import business_hours_parse, business_time_add, in_business_hours
+from calls.business_hours import (
+    business_hours_parse,
+    business_time_add,
+    holidays_parse,
+    in_business_hours,
+)
 
 DENVER = ZoneInfo("America/Denver")
 HOURS = business_hours_parse("Mon-Fri 08:00-17:00", zone="America/Denver")
@@ -61,6 +67,49 @@ def test_other_weeks_and_hours_can_be_set():
 def test_a_setting_that_makes_no_sense_is_refused(spec):
     with pytest.raises(ValueError, match=r"usiness hours|Unknown day"):
         business_hours_parse(spec, zone="America/Denver")
+
+
+# The firm's holidays (FIRM_HOLIDAYS) are skipped like weekends.
+WITH_HOLIDAYS = business_hours_parse(
+    "Mon-Fri 08:00-17:00",
+    zone="America/Denver",
+    holidays=holidays_parse(["2025-12-25", "2026-12-25", "2027-01-01"]),
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        # Wednesday 24 Dec 2025, 16:30: half an hour that day, Christmas off, Friday 26th 09:30.
+        (denver(2025, 12, 24, 16, 30), denver(2025, 12, 26, 9, 30)),
+        # Thursday 24 Dec 2026: Christmas is a Friday, so the weekend follows: Monday 28th.
+        (denver(2026, 12, 24, 16, 30), denver(2026, 12, 28, 9, 30)),
+        # A request on the holiday itself waits for the next working morning.
+        (denver(2026, 12, 25, 11, 0), denver(2026, 12, 28, 10, 0)),
+        # New Year's Eve 2026 (Thursday) 16:30 -> Monday 4 January 2027.
+        (denver(2026, 12, 31, 16, 30), denver(2027, 1, 4, 9, 30)),
+    ],
+)
+def test_the_deadline_skips_the_firms_holidays(start, due):
+    assert business_time_add(start, 120, WITH_HOLIDAYS) == due
+    assert not in_business_hours(denver(2026, 12, 25, 10, 0), WITH_HOLIDAYS)
+    # Without the holidays, Christmas Day counts as a working day.
+    assert business_time_add(denver(2026, 12, 24, 16, 30), 120, HOURS) == denver(
+        2026, 12, 25, 9, 30
+    )
+
+
+def test_holiday_dates_are_read_with_spaces_and_blanks_ignored():
+    assert holidays_parse([" 2026-12-25", "", "2027-01-01 "]) == {
+        datetime(2026, 12, 25).date(),
+        datetime(2027, 1, 1).date(),
+    }
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "2026-02-30", "25/12/2026", "Christmas", "20261225"])
+def test_a_holiday_that_is_not_a_date_is_named_in_the_error(bad):
+    with pytest.raises(ValueError, match=rf"FIRM_HOLIDAYS: '{re.escape(bad)}' is not a date"):
+        holidays_parse(["2026-12-25", bad])
 
 
 def test_a_naive_start_is_refused():

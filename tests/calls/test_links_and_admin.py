@@ -3,17 +3,21 @@ stranger on an article), the form's clock edge cases, and what staff see in the 
 
 import re
 from datetime import UTC, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from calls.forms import CallRequestForm
-from calls.models import CallRequest, RecruiterStatus, RoutingRule
+from calls.models import CallRequest, Holiday, RecruiterStatus, RoutingRule
 from calls.services import call_request_submit
 from leads.exports import lead_personal_data
 from leads.services import follow_up_render
@@ -167,3 +171,51 @@ def test_business_hours_that_make_no_sense_stop_the_site_at_start(settings):
     settings.FIRM_BUSINESS_HOURS = "Mon-Fri 17:00-08:00"
     with pytest.raises(SystemCheckError, match=r"calls\.E001"):
         call_command("check")
+
+
+def test_a_holiday_that_is_not_a_date_stops_the_site_at_start_with_its_name(settings):
+    settings.FIRM_HOLIDAYS = ["2026-12-25", "2026-12-32"]
+    with pytest.raises(SystemCheckError, match=r"calls\.E002.*'2026-12-32' is not a date"):
+        call_command("check")
+
+
+def test_a_request_before_a_holiday_is_due_after_it(settings):
+    settings.FIRM_HOLIDAYS = ["2026-12-25"]
+    make_recruiter("rita")
+    christmas_eve = datetime(2026, 12, 24, 16, 30, tzinfo=ZoneInfo("America/Denver"))
+    call = call_request_submit(lead=make_lead(), choice=a_choice(), now=christmas_eve)
+    assert timezone.localtime(call.due_at) == datetime(
+        2026, 12, 28, 9, 30, tzinfo=ZoneInfo("America/Denver")
+    )
+
+
+def test_a_holiday_staff_enter_in_the_admin_is_skipped_by_the_deadline(client):
+    call_command("load_initial_content", stdout=StringIO())
+    rita = make_recruiter("rita")
+    rita.groups.add(Group.objects.get(name="Recruiters"))
+    client.force_login(rita)
+    add = "/admin/calls/holiday/add/"
+    assert client.post(add, {"date": "2026-12-25", "name": "Christmas Day"}).status_code == 302
+
+    christmas_eve = datetime(2026, 12, 24, 16, 30, tzinfo=ZoneInfo("America/Denver"))
+    call = call_request_submit(lead=make_lead(), choice=a_choice(), now=christmas_eve)
+    assert timezone.localtime(call.due_at) == datetime(
+        2026, 12, 28, 9, 30, tzinfo=ZoneInfo("America/Denver")
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2026-02-30", "Enter a valid date."),
+        ("25/12/2026", "Enter a valid date."),
+        ("", "This field is required."),
+        ("2026-12-25", "Holiday with this Date already exists."),
+    ],
+)
+def test_a_holiday_that_is_not_a_date_or_twice_is_a_form_error(admin_client, day, message):
+    Holiday.objects.create(date=datetime(2026, 12, 25).date(), name="Christmas Day")
+    response = admin_client.post("/admin/calls/holiday/add/", {"date": day, "name": "Closed"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Holiday.objects.count() == 1

@@ -2,6 +2,7 @@
 
 It verifies each delivery's signature with `standardwebhooks`, as a CRM would, and can be
 told to answer slowly, with 500 or 410, with a redirect, with a huge body, or not at all.
+With `signed=False` it takes unsigned JSON, as Slack and Teams do.
 """
 
 import json
@@ -24,6 +25,7 @@ class Received:
     webhook_id: str
     payload: Any
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Receiver:
     secret: str
     port: int = 0
     mode: str = "ok"  # ok, slow, 500, 410, redirect, huge, silent
+    signed: bool = True  # False: a chat service, which checks no signature
     delay: float = 0.0  # seconds before answering (any mode)
     received: list[Received] = field(default_factory=list)
     bad_signatures: int = 0
@@ -72,14 +75,17 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
-                payload = Webhook(receiver.secret).verify(body, headers)
+                if receiver.signed:
+                    payload = Webhook(receiver.secret).verify(body, headers)
+                else:
+                    payload = json.loads(body)
             except WebhookVerificationError:
                 with receiver.lock:
                     receiver.bad_signatures += 1
                 self._answer(400, b"bad signature")
                 return
             with receiver.lock:
-                receiver.received.append(Received(headers["webhook-id"], payload, headers))
+                receiver.received.append(Received(headers.get("webhook-id", ""), payload, headers))
             if receiver.delay:
                 receiver.stop.wait(receiver.delay)
             mode = receiver.mode

@@ -18,6 +18,7 @@ def form(**fields) -> dict:
     return {
         "name": "Bullhorn",
         "url": "https://crm.example.com/hooks",
+        "format": "standard",
         "events": ["lead.created", "submission.completed"],
         "new_secret": "",
         "is_active": "on",
