@@ -39,7 +39,6 @@ class CallRequestAdminForm(forms.ModelForm):
         choices=[(minutes, f"{minutes} minutes") for minutes in CALL_LENGTHS],
         initial=30,
         required=False,
-        empty_value=30,
     )
     call_medium = forms.ChoiceField(
         label="How",

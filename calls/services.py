@@ -355,7 +355,7 @@ def call_book(
         call = Call.objects.live().filter(request_id=request.pk).first()
         if call is None:
             call = Call.objects.create(
-                request_id=request.pk, uid=_call_uid(), booked_by=by, **fields
+                request_id=request.pk, uid=_call_uid(), booked_by_id=by.pk if by else None, **fields
             )
         elif all(getattr(call, name) == value for name, value in fields.items()):
             return call

@@ -90,23 +90,18 @@ class OutboxMessage(EmailMultiAlternatives):
         self.calendar = calendar
 
     def message(self, *, policy: Policy | None = email.policy.default) -> Any:
-        return super().message(policy=_plain_policy(policy, list(self.extra_headers)))
-
-    def _add_bodies(self, msg: Any) -> Any:
-        super()._add_bodies(msg)
+        msg = super().message(policy=_plain_policy(policy, list(self.extra_headers)))
         if self.calendar:
-            method = itip_method(self.calendar)
-            msg.add_alternative(
-                self.calendar, subtype="calendar", charset="utf-8", params={"method": method}
-            )
+            _calendar_add(msg, self.calendar)
         return msg
 
-    def _add_attachments(self, msg: Any) -> None:
-        super()._add_attachments(msg)
-        if self.calendar:
-            msg.add_attachment(
-                self.calendar.encode(),
-                maintype="application",
-                subtype="ics",
-                filename="invite.ics",
-            )
+
+def _calendar_add(msg: Any, calendar: str) -> None:
+    """The calendar as a part of the multipart/alternative (the text and HTML bodies), and
+    as an invite.ics attachment beside it."""
+    bodies = next(p for p in msg.walk() if p.get_content_type() == "multipart/alternative")
+    params = {"method": itip_method(calendar)}
+    bodies.add_alternative(calendar, subtype="calendar", charset="utf-8", params=params)
+    msg.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
