@@ -101,6 +101,9 @@ class CallRequestAdmin(admin.ModelAdmin):
         ),
     )
 
+    class Media:
+        css = {"all": ("calls/call_admin.css",)}
+
     def has_add_permission(self, request) -> bool:
         return False  # visitors ask for calls; staff work them
 
