@@ -13,7 +13,7 @@ from leads.models import Lead
 from leads.scoring import ScorePart
 from leads.timeline import Entry, person
 
-from .models import CallRequest
+from .models import Call, CallRequest
 
 # Asking for a call is the strongest sign of interest a visitor can give.
 CALL_REQUEST_POINTS = 20
@@ -39,6 +39,17 @@ def timeline_entries(*, lead: Lead) -> list[Entry]:
                 "Call",
                 f"Call request: {call.get_status_display()}",
                 " · ".join(detail) + (f"\n“{call.message}”" if call.message else ""),
+            )
+        )
+    for booked in Call.objects.filter(request__lead=lead):
+        how = "by phone" if booked.medium == Call.Medium.PHONE else "by video"
+        entries.append(
+            Entry(
+                booked.created_at,
+                "Call",
+                f"Call booked: {booked.get_status_display()}",
+                f"{_when(booked.starts_at)} (firm's time), {booked.minutes} minutes {how}"
+                + (f" · invitation updated {booked.sequence}×" if booked.sequence else ""),
             )
         )
     return entries

@@ -670,4 +670,16 @@ def call_requests_personal_data(*, lead: Lead) -> dict[str, Any]:
         }
         for call in CallRequest.objects.filter(lead=lead).order_by("created_at")
     ]
-    return {"call_requests": rows}
+    booked = [
+        {
+            "status": call.status,
+            "starts_at": call.starts_at,
+            "minutes": call.minutes,
+            "how": call.medium,
+            "video_url": call.video_url,
+            "confirmed_at": call.confirmed_at,
+            "cancelled_at": call.cancelled_at,
+        }
+        for call in Call.objects.filter(request__lead=lead).order_by("created_at")
+    ]
+    return {"call_requests": rows, "booked_calls": booked}

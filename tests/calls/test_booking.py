@@ -310,3 +310,15 @@ def test_call_scheduled_reaches_the_crm_for_each_change_in_the_schema(call_reque
     assert data["id"] == call.pk and data["call_request_id"] == call_request.pk
     assert data["status"] == "proposed" and data["time_zone"] == "America/New_York"
     assert data["recruiter_email"] == "rita@firm.example"
+
+
+def test_the_lead_page_and_the_gdpr_export_show_the_booked_call(admin_client, call_request):
+    from leads.exports import lead_personal_data
+
+    call_book(request=call_request, plan=CallPlan(starts_at=firm_time(days=3, hour=9)))
+    html = admin_client.get(f"/admin/leads/lead/{call_request.lead_id}/change/").content.decode()
+    assert (
+        "Call booked: Proposed" in html and "09:00 (firm&#x27;s time), 30 minutes by phone" in html
+    )
+    [row] = lead_personal_data(lead=call_request.lead)["booked_calls"]
+    assert row["starts_at"] == firm_time(days=3, hour=9) and row["how"] == "phone"
