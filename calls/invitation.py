@@ -74,4 +74,5 @@ def invitation_ics(
     calendar.add_missing_timezones(
         first_date=day - _ZONE_RULES_MARGIN, last_date=day + _ZONE_RULES_MARGIN
     )
-    return calendar.to_ical().decode()
+    ics: bytes = calendar.to_ical()
+    return ics.decode()

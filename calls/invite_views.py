@@ -18,6 +18,7 @@ from leads.tokens import LinkExpired, LinkTampered
 from .forms import CallRequestForm
 from .links import InviteLink, call_token, invite_link_loads
 from .models import Call
+from .phones import phone_display
 from .services import (
     CallRequestRefused,
     ConfirmOutcome,
@@ -55,6 +56,7 @@ def _page(request: HttpRequest, template: str, call: Call, **context: object) ->
         "starts_at": timezone.localtime(call.starts_at, zone),
         "ends_at": timezone.localtime(call.ends_at, zone),
         "visitor_zone": call.request.time_zone,
+        "phone": phone_display(call.request.phone),
     }
     return _private(render(request, template, context))
 

@@ -322,3 +322,18 @@ def test_the_lead_page_and_the_gdpr_export_show_the_booked_call(admin_client, ca
     )
     [row] = lead_personal_data(lead=call_request.lead)["booked_calls"]
     assert row["starts_at"] == firm_time(days=3, hour=9) and row["how"] == "phone"
+
+
+def test_setting_the_status_to_cancelled_cancels_the_booked_call_too(
+    admin_client, django_capture_on_commit_callbacks, call_request
+):
+    starts = firm_time(days=3, hour=9)
+    _book_in_admin(admin_client, django_capture_on_commit_callbacks, call_request, starts)
+    call_request.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            _url(call_request), booking_data(call_request, starts, status="cancelled")
+        )
+    _invite, cancel = _invitations()
+    assert cancel.calendar["METHOD"] == "CANCEL"
+    assert Call.objects.get().status == Call.Status.CANCELLED
