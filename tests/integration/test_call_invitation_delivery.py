@@ -2,6 +2,8 @@
 worker to a real SMTP server, and a calendar program reading the bytes on the wire would
 move the same event and then remove it. A reminder that comes due is sent by the sweeper."""
 
+import statistics
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -110,3 +112,36 @@ def test_a_reminder_that_comes_due_is_sent_without_a_calendar(
         )
     [raw] = [r for r in smtp_server.raw if b"Reminder: your call" in r]
     assert b"text/calendar" not in raw and b"\r\nTo: ana@example.com\r\n" in raw
+
+
+def test_ten_bookings_each_reach_their_visitor_once(broker, smtp_server, staff):
+    """Also prints the time from the recruiter saving the booking to the invitation
+    arriving (the figure in docs/calls.md); nothing is asserted on it."""
+    make_recruiter("rita")
+    requests = [
+        call_request_submit(
+            lead=make_lead(first_name=f"Visitor{n}", email=f"visitor{n}@example.com"),
+            choice=a_choice(),
+        )
+        for n in range(10)
+    ]
+    delays = []
+    with running_worker(concurrency=2):
+        for n, request in enumerate(requests):
+            to = f"\r\nTo: visitor{n}@example.com\r\n".encode()
+            started = time.monotonic()
+            _save(staff, request, firm_time(days=2, hour=9 + n % 8))
+            assert wait_until(
+                lambda to=to: any(to in r and b"text/calendar" in r for r in smtp_server.raw),
+                timeout=20,
+            )
+            delays.append(time.monotonic() - started)
+    invitations = [r for r in smtp_server.raw if b"text/calendar" in r]
+    assert len(invitations) == 10
+    recipients = sorted(invitation_from_bytes(r).message["To"] for r in invitations)
+    assert recipients == sorted(f"visitor{n}@example.com" for n in range(10))
+    delays.sort()
+    print(
+        f"\nbooking saved -> invitation received: median {statistics.median(delays) * 1000:.0f} "
+        f"ms, p95 {delays[int(0.95 * len(delays)) - 1] * 1000:.0f} ms over {len(delays)}"
+    )
