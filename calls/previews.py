@@ -82,4 +82,11 @@ def email_samples(*, lead: Lead) -> list[EmailSample]:
             context=call_staff_context(call) | {"booked": booked, "what": "confirmed"},
             to_team=True,
         ),
+        EmailSample(
+            name="call_recruiter_reminder",
+            label="Call reminder (to the recruiter)",
+            description="Sent to the recruiter an hour before a booked call.",
+            context=call_staff_context(call) | {"booked": booked},
+            to_team=True,
+        ),
     ]

@@ -282,8 +282,10 @@ def follow_ups_stop_for_booked_call(*, lead: Lead) -> str:
 # How far ahead a call may be booked (as far as a visitor may ask), and the lengths offered.
 BOOKING_LATEST_DAYS_AHEAD = 90
 CALL_LENGTHS = (15, 20, 30, 45, 60)
-# Reminders to the visitor: how long before the call, and the key's name for each.
+# Reminders to the visitor: how long before the call, and the key's name for each. The
+# recruiter gets one too, an hour before.
 REMINDERS = ((timedelta(hours=24), "24h"), (timedelta(hours=1), "1h"))
+RECRUITER_REMINDER = timedelta(hours=1)
 
 
 class CallBookingRefused(Exception):
@@ -568,7 +570,7 @@ def _reminder_key(call: Call, label: str) -> str:
 def _reminders_replace(call: Call, *, now: datetime) -> None:
     """This sequence's reminders queued (those whose time is still to come), older ones
     withdrawn."""
-    current = [_reminder_key(call, label) for _, label in REMINDERS]
+    current = [_reminder_key(call, label) for _, label in (*REMINDERS, (None, "recruiter"))]
     _reminders_withdraw(call, reason="Withdrawn: the call was moved.", keep=current)
     context = call_visitor_context(call)
     for before, label in REMINDERS:
@@ -584,13 +586,24 @@ def _reminders_replace(call: Call, *, now: datetime) -> None:
             send_at=send_at,
             headers={"Reply-To": context["reply_to"]},
         )
+    if call.starts_at - RECRUITER_REMINDER > now:
+        email_enqueue_template(
+            lead=call.request.lead,
+            kind=OutboundEmail.Kind.NOTIFICATION,
+            dedupe_key=_reminder_key(call, "recruiter"),
+            template="call_recruiter_reminder",
+            context=call_staff_context(call.request) | {"booked": call},
+            to_lead=False,
+            to_email=_recruiter_address(call),
+            send_at=call.starts_at - RECRUITER_REMINDER,
+        )
 
 
 def _reminders_withdraw(call: Call, *, reason: str, keep: list[str] | None = None) -> int:
     return (
         OutboundEmail.objects.filter(
             lead_id=call.request.lead_id,
-            kind=OutboundEmail.Kind.CALL_REMINDER,
+            kind__in=[OutboundEmail.Kind.CALL_REMINDER, OutboundEmail.Kind.NOTIFICATION],
             dedupe_key__startswith=f"call-{call.pk}-reminder-",
             status=OutboundEmail.Status.QUEUED,
         )

@@ -37,6 +37,7 @@ def test_every_preview_renders_realistic_content(admin_client):
         "Call reminder (to the visitor)",
         "Call cancelled (to the visitor)",
         "Visitor confirmed or cancelled (to the recruiter)",
+        "Call reminder (to the recruiter)",
         "Follow-up: What recruiters look for",
         "New-lead notification",
     ]

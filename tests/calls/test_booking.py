@@ -337,3 +337,16 @@ def test_setting_the_status_to_cancelled_cancels_the_booked_call_too(
     _invite, cancel = _invitations()
     assert cancel.calendar["METHOD"] == "CANCEL"
     assert Call.objects.get().status == Call.Status.CANCELLED
+
+
+def test_the_recruiter_is_reminded_an_hour_before_and_not_after_a_cancel(call_request):
+    from calls.services import call_cancel
+
+    call = call_book(request=call_request, plan=CallPlan(starts_at=firm_time(days=3, hour=9)))
+    reminder = OutboundEmail.objects.get(to_email="rita@firm.example", send_at__gt=timezone.now())
+    assert reminder.send_at == call.starts_at - timedelta(hours=1)
+    assert reminder.subject.startswith("In an hour: your call with Ana at 09:00 M")
+    assert "Call them on" in reminder.html_body and "+1 303-555-0123" in reminder.text_body
+    call_cancel(call=call, by_visitor=False)
+    reminder.refresh_from_db()
+    assert reminder.status == OutboundEmail.Status.CANCELLED

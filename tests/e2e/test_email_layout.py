@@ -42,6 +42,7 @@ def previews() -> list[Preview]:
         "call_reminder",
         "call_cancelled",
         "call_visitor_answer",
+        "call_recruiter_reminder",
     }
     assert not [p.problem for p in rendered if p.problem]
     return rendered
