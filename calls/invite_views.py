@@ -21,9 +21,9 @@ from .models import Call
 from .phones import phone_display
 from .services import (
     CallRequestRefused,
-    ConfirmOutcome,
     call_cancel,
     call_confirm,
+    call_confirm_state,
     call_reschedule_ask,
 )
 from .views import _initial, _private, _problem
@@ -70,14 +70,8 @@ def invite_confirm(request: HttpRequest, token: str) -> HttpResponse:
     call, link = found
     if request.method == "POST":
         outcome = call_confirm(call=call, sequence=link.sequence)
-    elif call.status == Call.Status.CANCELLED:
-        outcome = ConfirmOutcome.CANCELLED
-    elif call.sequence != link.sequence:
-        outcome = ConfirmOutcome.REPLACED
-    elif call.status == Call.Status.CONFIRMED:
-        outcome = ConfirmOutcome.ALREADY
     else:
-        outcome = "ask"
+        outcome = call_confirm_state(call=call, sequence=link.sequence)
     return _page(request, "calls/invite_confirm.html", call, outcome=outcome)
 
 

@@ -420,6 +420,7 @@ def call_cancel(*, call: Call, by_visitor: bool, now: datetime | None = None) ->
 
 
 class ConfirmOutcome:
+    ASK = "ask"  # the link may confirm: the page asks
     CONFIRMED = "confirmed"
     ALREADY = "already"
     REPLACED = "replaced"  # the link's invitation was changed since: its time isn't current
@@ -439,11 +440,19 @@ def call_confirm(*, call: Call, sequence: int, now: datetime | None = None) -> s
             _recruiter_tell(call, what="confirmed")
             _call_scheduled_event(call)
             return ConfirmOutcome.CONFIRMED
+    return call_confirm_state(call=call, sequence=sequence)
+
+
+def call_confirm_state(*, call: Call, sequence: int) -> str:
+    """What a confirm link of invitation `sequence` finds: ConfirmOutcome.ASK when it may
+    still confirm, else why not (or that it is done)."""
     if call.status == Call.Status.CANCELLED:
         return ConfirmOutcome.CANCELLED
     if call.sequence != sequence:
         return ConfirmOutcome.REPLACED
-    return ConfirmOutcome.ALREADY
+    if call.status == Call.Status.CONFIRMED:
+        return ConfirmOutcome.ALREADY
+    return ConfirmOutcome.ASK
 
 
 def call_reschedule_ask(
