@@ -350,3 +350,10 @@ def test_the_recruiter_is_reminded_an_hour_before_and_not_after_a_cancel(call_re
     call_cancel(call=call, by_visitor=False)
     reminder.refresh_from_db()
     assert reminder.status == OutboundEmail.Status.CANCELLED
+
+
+def test_staff_see_the_invitations_calendar_on_the_emails_page(admin_client, call_request):
+    call_book(request=call_request, plan=CallPlan(starts_at=firm_time()))
+    invite = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CALL_INVITE)
+    html = admin_client.get(f"/admin/leads/outboundemail/{invite.pk}/change/").content.decode()
+    assert "METHOD:REQUEST" in html and "Call invitation" in html
