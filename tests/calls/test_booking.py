@@ -357,3 +357,25 @@ def test_staff_see_the_invitations_calendar_on_the_emails_page(admin_client, cal
     invite = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CALL_INVITE)
     html = admin_client.get(f"/admin/leads/outboundemail/{invite.pk}/change/").content.decode()
     assert "METHOD:REQUEST" in html and "Call invitation" in html
+
+
+def test_a_booked_call_adds_no_query_to_the_lead_page(admin_client, call_request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/admin/leads/lead/{call_request.lead_id}/change/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    queries()  # the first view of a page warms what later views find ready
+    before = queries()
+    call = call_book(request=call_request, plan=CallPlan(starts_at=firm_time(days=3)))
+    call_book(request=call_request, plan=CallPlan(starts_at=firm_time(days=4)))
+    from calls.services import call_cancel
+
+    call_cancel(call=call, by_visitor=False)
+    call_book(request=call_request, plan=CallPlan(starts_at=firm_time(days=5)))
+    assert queries() == before
