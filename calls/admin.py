@@ -5,7 +5,7 @@ the visitor's own beside them."""
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from leads import hooks
 from leads.staff import lead_workers
 
-from .models import CallRequest, Holiday, RecruiterStatus, RoutingRule
+from .booking_form import CallRequestAdminForm
+from .models import Call, CallRequest, Holiday, RecruiterStatus, RoutingRule
 from .phones import phone_display
-from .services import call_request_assign
+from .services import call_book, call_cancel, call_request_assign
 
 
 def _visitor_time(call: CallRequest, moment) -> str:
@@ -59,7 +60,8 @@ class CallRequestAdmin(admin.ModelAdmin):
     search_fields = ("lead__email", "lead__first_name")
     list_select_related = ("lead", "assigned_to")
     date_hierarchy = "due_at"
-    fields = (
+    form = CallRequestAdminForm
+    request_fields = (
         "lead_link",
         "status",
         "assigned_to",
@@ -75,7 +77,32 @@ class CallRequestAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    readonly_fields = tuple(f for f in fields if f not in ("status", "assigned_to"))
+    readonly_fields = (
+        *(f for f in request_fields if f not in ("status", "assigned_to")),
+        "booked_display",
+    )
+    fieldsets = (
+        (None, {"fields": request_fields}),
+        (
+            "Book the call",
+            {
+                "description": "Propose or confirm a time: the visitor is emailed an "
+                "invitation for their calendar, with links to confirm, ask for another time "
+                "or cancel, and reminders the day before and an hour before.",
+                "fields": (
+                    "booked_display",
+                    "call_starts_at",
+                    "call_minutes",
+                    "call_medium",
+                    "call_video_url",
+                    "call_cancel",
+                ),
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ("calls/call_admin.css",)}
 
     def has_add_permission(self, request) -> bool:
         return False  # visitors ask for calls; staff work them
@@ -84,6 +111,30 @@ class CallRequestAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "assigned_to" in form.changed_data:
             call_request_assign(call=obj, recruiter=obj.assigned_to)
+        booked = form.booked
+        cancelled_by_status = "status" in form.changed_data and obj.status == obj.Status.CANCELLED
+        if booked is not None and (form.cleaned_data.get("call_cancel") or cancelled_by_status):
+            call_cancel(call=booked, by_visitor=False)
+            messages.success(request, f"The call is cancelled; {obj.lead.email} is told.")
+        elif form.booking_changed():
+            call = call_book(request=obj, plan=form.plan(), by=request.user)
+            obj.refresh_from_db()
+            messages.success(
+                request,
+                f"Invitation queued for {obj.lead.email}: {_visitor_time(obj, call.starts_at)}.",
+            )
+
+    @admin.display(description="booked call")
+    def booked_display(self, obj: CallRequest) -> str:
+        call = Call.objects.live().filter(request=obj).first()
+        if call is None:
+            return "None yet"
+        here = timezone.localtime(call.starts_at)
+        how = "by phone" if call.medium == Call.Medium.PHONE else f"by video ({call.video_url})"
+        return (
+            f"{here:%a %d %b, %H:%M %Z} here; {_visitor_time(obj, call.starts_at)}; "
+            f"{call.minutes} minutes {how}. {call.get_status_display()}."
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":

@@ -2,18 +2,20 @@
 CSV's call status.
 
 Registered in leads.hooks from AppConfig.ready(), so leads shows them without importing
-calls. Each runs one query, however many requests there are.
+calls. Each runs one query, however many requests there are (the timeline shows each
+request's latest booked call from the same query).
 """
 
 from collections.abc import Iterable
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from leads.models import Lead
 from leads.scoring import ScorePart
 from leads.timeline import Entry, person
 
-from .models import CallRequest
+from .models import Call, CallRequest
 
 # Asking for a call is the strongest sign of interest a visitor can give.
 CALL_REQUEST_POINTS = 20
@@ -23,9 +25,21 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M}"
 
 
+# The latest call booked from each request, read in the requests' own query.
+_BOOKED_FIELDS = ("created_at", "starts_at", "minutes", "medium", "status", "sequence")
+
+
+def _with_latest_booking(requests: QuerySet[CallRequest]) -> QuerySet[CallRequest]:
+    latest = Call.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk")
+    return requests.annotate(
+        **{f"booked_{name}": Subquery(latest.values(name)[:1]) for name in _BOOKED_FIELDS}
+    )
+
+
 def timeline_entries(*, lead: Lead) -> list[Entry]:
     entries = []
-    for call in CallRequest.objects.filter(lead=lead).select_related("assigned_to"):
+    requests = CallRequest.objects.filter(lead=lead).select_related("assigned_to")
+    for call in _with_latest_booking(requests):
         detail = [f"Preferred: {_when(call.first_choice)} (firm's time)"]
         if call.status == CallRequest.Status.OPEN:
             detail.append(f"call back by {_when(call.due_at)}")
@@ -41,7 +55,21 @@ def timeline_entries(*, lead: Lead) -> list[Entry]:
                 " · ".join(detail) + (f"\n“{call.message}”" if call.message else ""),
             )
         )
+        if call.booked_created_at is not None:  # type: ignore[attr-defined]
+            entries.append(_booked_entry(call))
     return entries
+
+
+def _booked_entry(call: CallRequest) -> Entry:
+    booked = {name: getattr(call, f"booked_{name}") for name in _BOOKED_FIELDS}
+    how = "by phone" if booked["medium"] == Call.Medium.PHONE else "by video"
+    updates = f" · invitation updated {booked['sequence']}×" if booked["sequence"] else ""
+    return Entry(
+        booked["created_at"],
+        "Call",
+        f"Call booked: {Call.Status(booked['status']).label}",
+        f"{_when(booked['starts_at'])} (firm's time), {booked['minutes']} minutes {how}{updates}",
+    )
 
 
 def score_parts(*, lead: Lead) -> list[ScorePart]:

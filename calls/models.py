@@ -4,7 +4,7 @@ Times are stored in UTC; the visitor's own time zone is kept beside them, so sta
 the firm's time and the visitor's.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from django.conf import settings
@@ -176,3 +176,74 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%a %d %b %Y})"
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def live(self) -> Self:
+        """Booked and not cancelled: what the visitor's calendar holds."""
+        return self.exclude(status=Call.Status.CANCELLED)
+
+    def upcoming(self, *, now: datetime) -> Self:
+        return self.live().filter(starts_at__gte=now)
+
+
+class Call(models.Model):
+    """A call a recruiter booked from a request, and the invitation the visitor was sent.
+
+    `uid` and `sequence` are the invitation's iCalendar UID and SEQUENCE: moving the call
+    keeps the uid and counts the sequence up, so the visitor's calendar moves the event
+    instead of adding a second one. A cancelled call stays on record; booking again after
+    that makes a new call (a new uid), since some calendars never revive a cancelled event.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed: waiting for the visitor to confirm"
+        CONFIRMED = "confirmed", "Confirmed by the visitor"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Medium(models.TextChoices):
+        PHONE = "phone", "Phone: the recruiter calls their number"
+        VIDEO = "video", "Video call: the link below"
+
+    request = models.ForeignKey(CallRequest, on_delete=models.CASCADE, related_name="calls")
+    uid = models.CharField(max_length=200, unique=True, help_text="The invitation's UID.")
+    starts_at = models.DateTimeField("starts at")
+    minutes = models.PositiveSmallIntegerField("length (minutes)", default=30)
+    medium = models.CharField("how", max_length=8, choices=Medium.choices, default=Medium.PHONE)
+    video_url = models.URLField("video link", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Counts the invitation's changes (iCalendar SEQUENCE)."
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = "booked call"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=~Q(status="cancelled"),
+                name="calls_one_live_call_per_request",
+                violation_error_message="This request already has a booked call.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Call {self.pk} ({self.get_status_display()})"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)

@@ -633,7 +633,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("Content", {"fields": ("text_body", "html_body"), "classes": ("collapse",)}),
+        ("Content", {"fields": ("text_body", "html_body", "calendar"), "classes": ("collapse",)}),
         (
             "Technical",
             {

@@ -10,9 +10,16 @@ lines up to 998 characters).
 
 The SMTP backend and django-anymail (Amazon SES sends raw MIME) both call
 `EmailMessage.message()`, so overriding it covers both.
+
+A message may carry an iCalendar invitation (a booked call's). It goes the way calendar
+programs send one, and the way Gmail and Outlook both recognise to show their "add to
+calendar" card: a `text/calendar; method=...` part beside the plain text and HTML in the
+multipart/alternative, and the same text attached as `invite.ics` (application/ics) for
+mail programs that only offer attachments to open.
 """
 
 import email.policy
+import re
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.policy import EmailPolicy, Policy
 from typing import Any
@@ -24,6 +31,7 @@ from django.core.mail import EmailMultiAlternatives
 _PARSED_HEADERS = {"from", "to", "cc", "reply-to", "sender", "subject", "date"}
 MAX_LINE = 78
 MAX_HARD_LINE = 998
+_ITIP_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
 class PlainHeader(UnstructuredHeader, BaseHeader):
@@ -65,8 +73,35 @@ def _plain_policy(policy: Policy | None, names: list[str]) -> Policy:
     return policy.clone(header_factory=registry)
 
 
+def itip_method(calendar: str) -> str:
+    """The METHOD of an iCalendar text (REQUEST, CANCEL), which its MIME type must repeat."""
+    found = _ITIP_METHOD.search(calendar)
+    if found is None:
+        raise ValueError("An invitation's iCalendar text needs a METHOD line")
+    return found.group(1)
+
+
 class OutboxMessage(EmailMultiAlternatives):
-    """An email whose extra headers (List-Unsubscribe, List-Id, ...) go out unencoded."""
+    """An email whose extra headers (List-Unsubscribe, List-Id, ...) go out unencoded, with
+    an iCalendar invitation when `calendar` is given."""
+
+    def __init__(self, *args: Any, calendar: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calendar = calendar
 
     def message(self, *, policy: Policy | None = email.policy.default) -> Any:
-        return super().message(policy=_plain_policy(policy, list(self.extra_headers)))
+        msg = super().message(policy=_plain_policy(policy, list(self.extra_headers)))
+        if self.calendar:
+            _calendar_add(msg, self.calendar)
+        return msg
+
+
+def _calendar_add(msg: Any, calendar: str) -> None:
+    """The calendar as a part of the multipart/alternative (the text and HTML bodies), and
+    as an invite.ics attachment beside it."""
+    bodies = next(p for p in msg.walk() if p.get_content_type() == "multipart/alternative")
+    params = {"method": itip_method(calendar)}
+    bodies.add_alternative(calendar, subtype="calendar", charset="utf-8", params=params)
+    msg.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )

@@ -372,6 +372,8 @@ class OutboundEmail(models.Model):
         NOTIFICATION = "notification", "Team notification"
         FRESH_LINK = "fresh_link", "Fresh download link"
         CONFIRM = "confirm", "Confirm address"
+        CALL_INVITE = "call_invite", "Call invitation"
+        CALL_REMINDER = "call_reminder", "Call reminder"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to send"
@@ -400,6 +402,11 @@ class OutboundEmail(models.Model):
     to_email = models.EmailField("to", max_length=254)
     from_email = models.CharField("from", max_length=254)
     headers = models.JSONField(default=dict, blank=True)
+    calendar = models.TextField(
+        blank=True,
+        help_text="An iCalendar invitation (.ics text) sent with the message: as a "
+        "text/calendar part and as invite.ics.",
+    )
     send_at = models.DateTimeField("send at", default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -333,6 +333,7 @@ def lead_erase(*, lead: Lead) -> Lead:
             html_body="",
             text_body="",
             headers={},
+            calendar="",
             last_error="",
         )
         emails.filter(
@@ -411,13 +412,14 @@ def email_enqueue(
     headers: dict[str, str] | None = None,
     follow_up_step: FollowUpStep | None = None,
     to_email: str | None = None,
+    calendar: str = "",
 ) -> OutboundEmail:
     """Write the message in the caller's transaction; hand it to Celery once that commits.
 
     The same (lead, dedupe_key) returns the existing row, so a double submit never sends
     twice. Messages due later just wait in the table for the sweeper. `to_email` sends a
     notification about the lead to one colleague (a call request's recruiter) instead of
-    the team's address.
+    the team's address. `calendar` is an iCalendar text sent with it (leads/mime.py).
     """
     kind = OutboundEmail.Kind(str(kind).replace("-", "_"))  # "follow-up" or "follow_up"
     max_length = OutboundEmail._meta.get_field("dedupe_key").max_length
@@ -446,6 +448,7 @@ def email_enqueue(
         "to_email": to_email,
         "from_email": from_email or _default_from(kind),
         "headers": _clean_headers(headers or {}),
+        "calendar": calendar,
         "send_at": send_at,
         "status": status,
         "last_error": last_error,
@@ -471,10 +474,12 @@ def email_enqueue_template(
     context: dict[str, Any],
     to_lead: bool = True,
     to_email: str | None = None,
+    **extra: Any,
 ) -> OutboundEmail:
     """Render templates/emails/<template>.* and put it in the outbox: what most emails need.
 
     `to_lead=False` renders without a reader, so mail to the team has no unsubscribe link.
+    `extra` goes to email_enqueue as it is (send_at, headers, calendar).
     """
     rendered = email_render(template=template, context=context, lead=lead if to_lead else None)
     return email_enqueue(
@@ -485,6 +490,7 @@ def email_enqueue_template(
         html_body=rendered.html_body,
         text_body=rendered.text_body,
         to_email=to_email,
+        **extra,
     )
 
 
@@ -950,6 +956,7 @@ def _build_message(email: OutboundEmail) -> OutboxMessage:
         from_email=envelope_from or from_header,
         to=[email.to_email],
         headers=headers,
+        calendar=email.calendar,
     )
     message.attach_alternative(email.html_body, "text/html")
     return message

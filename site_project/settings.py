@@ -424,6 +424,9 @@ FIRM_HOLIDAYS: list[str] = env.list("FIRM_HOLIDAYS", default=[])
 CALL_REQUEST_DUE_MINUTES: int = env.int("CALL_REQUEST_DUE_MINUTES", default=120)
 # How long the signed call-request link in the result page and emails keeps working.
 CALL_LINK_MAX_AGE_DAYS: int = env.int("CALL_LINK_MAX_AGE_DAYS", default=60)
+# How long the confirm, reschedule and cancel links in a call invitation (and its reminders)
+# keep working: longer than the furthest a call can be booked ahead (90 days).
+CALL_INVITE_LINK_MAX_AGE_DAYS: int = env.int("CALL_INVITE_LINK_MAX_AGE_DAYS", default=100)
 # Where a phone number written without a country code is taken to be (ISO 3166 code).
 PHONE_DEFAULT_REGION: str = env.str("PHONE_DEFAULT_REGION", default="US")
 
@@ -498,6 +501,7 @@ RATELIMITS = {
     "assessment:new_link": (env.str("RATELIMIT_NEW_LINK", default="5/h"), "ip"),
     "leads:unsubscribe": (env.str("RATELIMIT_UNSUBSCRIBE", default="20/h"), "token"),
     "calls:request": (env.str("RATELIMIT_CALL_REQUEST", default="20/h"), "token"),
+    "calls:invite-reschedule": (env.str("RATELIMIT_CALL_REQUEST", default="20/h"), "token"),
     "admin:login": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
     "admin:two_step_code": (env.str("RATELIMIT_ADMIN_LOGIN", default="10/10m"), "ip"),
 }

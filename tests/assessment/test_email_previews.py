@@ -33,6 +33,11 @@ def test_every_preview_renders_realistic_content(admin_client):
         "Fresh download link",
         "Call request (to the recruiter)",
         "Overdue call request (to the team)",
+        "Call invitation (to the visitor)",
+        "Call reminder (to the visitor)",
+        "Call cancelled (to the visitor)",
+        "Visitor confirmed or cancelled (to the recruiter)",
+        "Call reminder (to the recruiter)",
         "Follow-up: What recruiters look for",
         "New-lead notification",
     ]
@@ -56,6 +61,12 @@ def test_every_preview_renders_realistic_content(admin_client):
     fresh = sections["Fresh download link"]
     assert f"Your new link to “{quiz.whitepaper.title}”" in fresh
     assert "Hello Ana, here is a new link" in fresh and "Career or job?" in fresh
+
+    invitation = sections["Call invitation (to the visitor)"]
+    assert "Ana, your call is booked" in invitation and "/call/invite/" in invitation
+    assert (
+        "(EST, America/New_York time)" in invitation or "(EDT, America/New_York time)" in invitation
+    )
 
     notification = sections["New-lead notification"]
     assert "New lead: Ana (ana.sample@example.com), Career focused" in notification

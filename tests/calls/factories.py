@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
@@ -46,3 +47,24 @@ def a_choice(**fields) -> CallChoice:
         "message": "",
     }
     return CallChoice(**(defaults | fields))
+
+
+def firm_time(*, days: int = 3, hour: int = 9, minute: int = 0) -> datetime:
+    """An aware time some days ahead in the firm's zone (TIME_ZONE), as staff enter it."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    day = timezone.localtime(timezone.now(), zone).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+def booking_data(call_request, starts_at: datetime | None, **fields) -> dict[str, object]:
+    """What the admin's change page posts to book the call (its datetime-local input)."""
+    local = timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M") if starts_at else ""
+    defaults = {
+        "status": call_request.status,
+        "assigned_to": call_request.assigned_to_id or "",
+        "call_starts_at": local,
+        "call_minutes": "30",
+        "call_medium": "phone",
+        "call_video_url": "",
+    }
+    return defaults | fields

@@ -27,7 +27,8 @@ MIN_TARGET = 44  # px, a comfortable tap target (WCAG 2.2's minimum is 24)
 @pytest.fixture
 def previews() -> list[Preview]:
     """Every email with the initial content: the result (with its confirm link), a fresh
-    link, each follow-up, the team's note, and a recruiter's call request and its escalation."""
+    link, each follow-up, the team's note, a recruiter's call request and its escalation, and
+    a booked call's invitation, reminder, cancellation and the recruiter's notice of an answer."""
     call_command("load_initial_content", stdout=StringIO())
     rendered = email_previews()
     assert {p.name for p in rendered} == {
@@ -37,6 +38,11 @@ def previews() -> list[Preview]:
         "lead_notification",
         "call_request_notice",
         "call_request_overdue",
+        "call_invitation",
+        "call_reminder",
+        "call_cancelled",
+        "call_visitor_answer",
+        "call_recruiter_reminder",
     }
     assert not [p.problem for p in rendered if p.problem]
     return rendered

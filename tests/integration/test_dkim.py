@@ -41,3 +41,21 @@ def test_smtp_mail_is_signed_and_verifies_against_the_dns_record(
     # A changed unsubscribe header breaks the signature.
     tampered = raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"X-Other: x")
     assert not dkim.verify(tampered, dnsfunc=dns)
+
+
+def test_a_call_invitation_with_its_calendar_parts_verifies_too(
+    dkim_on, smtp_server, settings, private_key
+):
+    """The calendar travels as 8-bit text with non-ASCII names in it: the signature must
+    cover it as the server receives it."""
+    smtp = settings.MAILERS["default"]
+    settings.MAILERS = {"default": smtp | {"BACKEND": "leads.dkim_signing.EmailBackend"}}
+    calendar = (
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Call with Zoë Müller\r\nEND:VCALENDAR\r\n"
+    )
+    row = enqueue(make_lead(email="zoe@example.org"), calendar=calendar, kind="call_invite")
+    email_deliver(email_id=row.pk)
+    [raw] = smtp_server.raw
+    assert b"text/calendar" in raw and b"invite.ics" in raw
+    record = dkim_public_record(private_key.encode()).encode()
+    assert dkim.verify(raw, dnsfunc=lambda name, timeout=5: record)
