@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -15,6 +15,7 @@ from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
 
+from .content_cache import live_article
 from .models import Article
 from .page_cache import public_page
 from .services import article_page_cache_key
@@ -57,9 +58,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     key = article_page_cache_key(slug)
     entry = cache.get(key) if use_cache else None
     if entry is None:
-        article = get_object_or_404(
-            Article.objects.published().select_related("promotes", "author"), slug=slug
-        )
+        article = live_article(slug)
+        if article is None:
+            raise Http404("No article here.")
         response = render(request, "articles/article_detail.html", {"article": article})
         entry = {
             "content": response.content,

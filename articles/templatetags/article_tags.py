@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from articles.content_cache import newest_articles
 from articles.models import Article
 
 register = template.Library()
@@ -68,6 +69,7 @@ def article_json_ld(article: Article) -> str:
 @register.simple_tag
 def read_next(*, exclude: str = "", count: int = 3) -> list[Article]:
     """The newest published articles, leaving out the one at the address `exclude` (the
-    article being read, or the one a quiz-taker came from). One query."""
-    newest = Article.objects.published().newest_first().only("slug", "title")[: count + 1]
+    article being read, or the one a quiz-taker came from). Kept between edits
+    (articles/content_cache.py): no query once kept."""
+    newest = newest_articles(count + 1)
     return [a for a in newest if a.get_absolute_url() != exclude][:count]
