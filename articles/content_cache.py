@@ -16,7 +16,9 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -49,35 +51,46 @@ def content_generation_bump() -> None:
     transaction.on_commit(_bump)
 
 
-def kept[T](
-    key: str,
-    read: Callable[[], T | None],
-    *,
-    until: Callable[[T], datetime | None] | None = None,
-) -> T | None:
-    """The value `read()` returns, from the cache when it was kept under the current
-    generation. None (a missing article) is not kept. `until` may name a time the value
-    changes by itself (a scheduled article going live): it is not kept past it."""
-    found = cache.get_many([GENERATION_KEY, key]) or {}
+@dataclass(frozen=True)
+class Read:
+    """How to read one entry from the database. None (a missing article) is not kept.
+    `until` may name a time the value changes by itself (a scheduled article going live):
+    it is not kept past it."""
+
+    read: Callable[[], Any]
+    until: Callable[[Any], datetime | None] | None = None
+
+
+def kept(reads: dict[str, Read]) -> dict[str, Any]:
+    """Each entry's value, from the cache when it was kept under the current generation,
+    else from its read. One round trip to the cache when everything is kept."""
+    found = cache.get_many([GENERATION_KEY, *reads]) or {}
     generation = found.get(GENERATION_KEY)
-    entry = found.get(key)
-    if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
-        return entry[1]
+    values: dict[str, Any] = {}
+    for key in reads:
+        entry = found.get(key)
+        if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+            values[key] = entry[1]
+    if len(values) == len(reads):
+        return values
     if generation is None:
         # The first render since Redis started: start the generation before reading.
         fresh = time.time_ns()
         generation = fresh if cache.add(GENERATION_KEY, fresh, None) else None
-    value = read()
-    if generation is None:  # Redis is down, or another process has just started one
-        return value
-    if value is not None:
+    for key, how in reads.items():
+        if key in values:
+            continue
+        value = values[key] = how.read()
+        # No generation: Redis is down, or another process has just started one.
+        if generation is None or value is None:
+            continue
         timeout = float(KEEP_SECONDS)
-        changes_at = until(value) if until is not None else None
+        changes_at = how.until(value) if how.until is not None else None
         if changes_at is not None:
-            timeout = min(timeout, max((changes_at - timezone.now()).total_seconds(), 0.0))
+            timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
         if timeout >= 1:
             cache.set(key, (generation, value), int(timeout))
-    return value
+    return values
 
 
 @functools.cache
@@ -92,10 +105,7 @@ def _schema() -> str:
     return hashlib.sha256(",".join(fields).encode()).hexdigest()[:10]
 
 
-def live_article(slug: str) -> Article | None:
-    """The published article at this slug, with its author and the assessment it promotes
-    (what its page shows), or None."""
-
+def _live_article(slug: str) -> tuple[str, Read]:
     def read() -> Article | None:
         return (
             Article.objects.published()
@@ -104,14 +114,10 @@ def live_article(slug: str) -> Article | None:
             .first()
         )
 
-    article = kept(f"articles:{_schema()}:live:{slug}", read)
-    return article if article is not None and article.is_live else None
+    return f"articles:{_schema()}:live:{slug}", Read(read)
 
 
-def newest_articles(count: int) -> list[Article]:
-    """The newest published articles (slug and title only), kept until an edit or until the
-    next scheduled article goes live, whichever comes first."""
-
+def _newest_articles(count: int) -> tuple[str, Read]:
     def read() -> list[Article] | None:
         # When the next scheduled article goes live, in the same query (and by the same
         # clock as published()).
@@ -129,9 +135,22 @@ def newest_articles(count: int) -> list[Article]:
         # None for an empty site: not kept, so its first scheduled article shows on time.
         return newest or None
 
-    newest = kept(
-        f"articles:{_schema()}:newest:{count}",
-        read,
-        until=lambda newest: newest[0].next_live,  # type: ignore[attr-defined]  # annotated
-    )
-    return newest or []
+    return f"articles:{_schema()}:newest:{count}", Read(read, until=lambda n: n[0].next_live)
+
+
+def newest_articles(count: int) -> list[Article]:
+    """The newest published articles (slug and title only), kept until an edit or until the
+    next scheduled article goes live, whichever comes first."""
+    key, read = _newest_articles(count)
+    return kept({key: read})[key] or []
+
+
+def article_page_rows(slug: str, *, newest: int) -> tuple[Article | None, list[Article]]:
+    """What an article's page shows from the database, in one round trip once kept: the
+    published article at this slug with its author and the assessment it promotes (or
+    None), and the `newest` published articles (see newest_articles)."""
+    article_key, article_read = _live_article(slug)
+    newest_key, newest_read = _newest_articles(newest)
+    values = kept({article_key: article_read, newest_key: newest_read})
+    article = values[article_key]
+    return (article if article is not None and article.is_live else None), values[newest_key] or []

@@ -15,10 +15,11 @@ from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
 
-from .content_cache import live_article
+from .content_cache import article_page_rows
 from .models import Article
 from .page_cache import public_page
 from .services import article_page_cache_key
+from .templatetags.article_tags import NEWEST_CONTEXT, READ_NEXT_COUNT
 
 HOME_ARTICLE_COUNT = 6
 
@@ -58,10 +59,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     key = article_page_cache_key(slug)
     entry = cache.get(key) if use_cache else None
     if entry is None:
-        article = live_article(slug)
+        article, newest = article_page_rows(slug, newest=READ_NEXT_COUNT + 1)
         if article is None:
             raise Http404("No article here.")
-        response = render(request, "articles/article_detail.html", {"article": article})
+        context = {"article": article, NEWEST_CONTEXT: newest}
+        response = render(request, "articles/article_detail.html", context)
         entry = {
             "content": response.content,
             "last_modified": http_date(article.updated_at.timestamp()),

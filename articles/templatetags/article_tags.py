@@ -5,6 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.utils.safestring import mark_safe
 
 from articles.content_cache import newest_articles
@@ -66,10 +67,20 @@ def article_json_ld(article: Article) -> str:
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
 
 
-@register.simple_tag
-def read_next(*, exclude: str = "", count: int = 3) -> list[Article]:
+READ_NEXT_COUNT = 3
+# Where a view that read the newest articles already (with its article, in one round trip)
+# puts them: READ_NEXT_COUNT + 1 of them, one more than shown.
+NEWEST_CONTEXT = "newest_articles"
+
+
+@register.simple_tag(takes_context=True)
+def read_next(
+    context: Context, *, exclude: str = "", count: int = READ_NEXT_COUNT
+) -> list[Article]:
     """The newest published articles, leaving out the one at the address `exclude` (the
     article being read, or the one a quiz-taker came from). Kept between edits
     (articles/content_cache.py): no query once kept."""
-    newest = newest_articles(count + 1)
+    newest = context.get(NEWEST_CONTEXT) if count == READ_NEXT_COUNT else None
+    if newest is None:
+        newest = newest_articles(count + 1)
     return [a for a in newest if a.get_absolute_url() != exclude][:count]
