@@ -193,3 +193,14 @@ def test_the_fixed_links_follow_the_sites_prefix(client):
     assert 'href="/articles/"' in plain and 'href="/privacy/"' in plain
     assert 'href="/careers/articles/"' in prefixed and 'href="/careers/privacy/"' in prefixed
     assert f"https://careers.example.com/careers/articles/{article.slug}/" in prefixed
+
+
+def test_the_static_links_follow_a_changed_static_url(client, settings):
+    article = make_article()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'href="/static/css/site.css"' in html and 'src="/static/img/logo.svg"' in html
+    settings.STATIC_URL = "https://cdn.example.com/site/"
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'href="https://cdn.example.com/site/css/site.css"' in html
+    assert 'href="https://cdn.example.com/site/favicon.svg"' in html
+    assert 'src="https://cdn.example.com/site/img/logo.svg"' in html
