@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -76,8 +77,11 @@ def main() -> None:
     os.environ["BENCH_BASELINE_ROOT"] = str(folder)
     from devtools import static_baseline
 
-    baseline = importlib.reload(static_baseline).application
-    rows = [("WhiteNoise alone", cost(baseline, "/static/article.html", REQUESTS))]
+    try:
+        baseline = importlib.reload(static_baseline).application
+        rows = [("WhiteNoise alone", cost(baseline, "/static/article.html", REQUESTS))]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the file is served: not needed any more
     settings.PAGE_CACHE_LOCAL_SECONDS = 60.0  # nothing expires during the run
     memory = PageCacheApp(django_application)
     rows.append(("article, edge from memory", cost(memory, ARTICLE_PATH, REQUESTS)))
