@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
@@ -16,9 +16,11 @@ from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
 
+from .content_cache import article_page_rows
 from .models import Article
 from .page_cache import public_page
 from .services import article_page_cache_key
+from .templatetags.article_tags import NEWEST_CONTEXT, READ_NEXT_COUNT
 
 HOME_ARTICLE_COUNT = 6
 
@@ -58,10 +60,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     key = article_page_cache_key(slug)
     entry = cache.get(key) if use_cache else None
     if entry is None:
-        article = get_object_or_404(
-            Article.objects.published().select_related("promotes", "author"), slug=slug
-        )
-        response = render(request, "articles/article_detail.html", {"article": article})
+        article, newest = article_page_rows(slug, newest=READ_NEXT_COUNT + 1)
+        if article is None:
+            raise Http404("No article here.")
+        context = {"article": article, NEWEST_CONTEXT: newest}
+        response = render(request, "articles/article_detail.html", context)
         entry = {
             "content": response.content,
             "last_modified": http_date(article.updated_at.timestamp()),

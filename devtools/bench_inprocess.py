@@ -4,7 +4,8 @@ A load test on a shared two-core machine measures the neighbours as much as the 
 cost of one request inside the WSGI application does not move with them. This calls each
 WSGI application directly (no gunicorn, no sockets but Redis), as `make bench` prepared it:
 WhiteNoise alone serving the article's bytes, the article from the edge's memory, from
-Redis, and rendered by Django. Run by devtools/bench.py with the bench's environment.
+Redis, and rendered by Django (with its rows kept in the cache, and cold, right after an
+edit). Run by devtools/bench.py with the bench's environment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -49,6 +51,18 @@ def cost(app: Callable[..., Iterable[bytes]], path: str, n: int) -> tuple[float,
     return (time.process_time() - cpu) * 1e6 / n, (time.perf_counter() - wall) * 1e6 / n
 
 
+def cold(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """The render right after an edit: the kept article rows are stale, so it reads them
+    from the database (articles/content_cache.py). Includes the bump's two INCRs."""
+    from articles.content_cache import content_generation_bump
+
+    def wrapper(environ: dict, start_response: Callable[..., object]) -> Iterable[bytes]:
+        content_generation_bump()
+        return app(environ, start_response)
+
+    return wrapper
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_project.settings")
     django.setup()
@@ -63,8 +77,11 @@ def main() -> None:
     os.environ["BENCH_BASELINE_ROOT"] = str(folder)
     from devtools import static_baseline
 
-    baseline = importlib.reload(static_baseline).application
-    rows = [("WhiteNoise alone", cost(baseline, "/static/article.html", REQUESTS))]
+    try:
+        baseline = importlib.reload(static_baseline).application
+        rows = [("WhiteNoise alone", cost(baseline, "/static/article.html", REQUESTS))]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the file is served: not needed any more
     settings.PAGE_CACHE_LOCAL_SECONDS = 60.0  # nothing expires during the run
     memory = PageCacheApp(django_application)
     rows.append(("article, edge from memory", cost(memory, ARTICLE_PATH, REQUESTS)))
@@ -75,6 +92,7 @@ def main() -> None:
     )
     settings.PAGE_CACHE_SECONDS = 0  # the view renders every time
     rows.append(("article, rendered", cost(django_application, ARTICLE_PATH, REQUESTS // 10)))
+    rows.append(("article, rendered, cold", cost(cold(django_application), ARTICLE_PATH, 100)))
     base_wall = rows[0][1][1]
     print("\nPer request in process (no gunicorn), µs; x baseline = WhiteNoise alone's / this")
     print(f"{'':<28}{'CPU':>8}{'wall':>8}{'x baseline (wall)':>19}")

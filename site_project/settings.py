@@ -110,6 +110,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "site_project.context_processors.firm",
+                "site_project.context_processors.site_urls",
             ],
         },
     },

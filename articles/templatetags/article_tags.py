@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.utils.safestring import mark_safe
 
+from articles.content_cache import newest_articles
 from articles.models import Article
 from articles.reading import read_next_for_signs
 
@@ -67,12 +69,27 @@ def article_json_ld(article: Article) -> str:
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
 
 
-@register.simple_tag
-def read_next(*, exclude: str = "", count: int = 3, signs: Sequence[str] = ()) -> list[Article]:
+READ_NEXT_COUNT = 3
+# Where a view that read the newest articles already (with its article, in one round trip)
+# puts them: READ_NEXT_COUNT + 1 of them, one more than shown.
+NEWEST_CONTEXT = "newest_articles"
+
+
+@register.simple_tag(takes_context=True)
+def read_next(
+    context: Context,
+    *,
+    exclude: str = "",
+    count: int = READ_NEXT_COUNT,
+    signs: Sequence[str] = (),
+) -> list[Article]:
     """Articles to read next, leaving out the one at the address `exclude` (the article
-    being read, or the one a quiz-taker came from): the newest (one query), or, given a
-    quiz-taker's weak signs (weakest first), those that help with them (two)."""
+    being read, or the one a quiz-taker came from): the newest, kept between edits
+    (articles/content_cache.py: no query once kept), or, given a quiz-taker's weak signs
+    (weakest first), those that help with them (two queries)."""
     if signs:
         return read_next_for_signs(signs=signs, exclude=exclude, count=count)
-    newest = Article.objects.published().newest_first().only("slug", "title")[: count + 1]
+    newest = context.get(NEWEST_CONTEXT) if count == READ_NEXT_COUNT else None
+    if newest is None:
+        newest = newest_articles(count + 1)
     return [a for a in newest if a.get_absolute_url() != exclude][:count]

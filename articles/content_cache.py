@@ -1,0 +1,156 @@
+"""Article content kept in the shared cache between edits, so a page that is rendered (the page
+cache is off, or the visitor has a session) reads no article rows from the database.
+
+Every entry is stamped with the content generation it was read under, and one round trip
+reads the generation and the entry together: an entry from an older generation is never
+used. Every save or delete of an article, an author or an assessment bumps the generation
+(the receivers in apps.py), whoever makes it: the admin, an import, a script. A write that
+goes around save() (QuerySet.update(), raw SQL) shows within KEEP_SECONDS.
+
+Only published content is kept, the same for every visitor: nothing personal.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from assessment.models import Assessment
+
+from .models import Article, Author
+
+GENERATION_KEY = "articles:content-generation"
+# The longest an entry lives: the bound on a change that bumped nothing, and on the memory
+# Redis (which also holds the Celery broker) spends on articles nobody reads any more.
+KEEP_SECONDS = 10 * 60
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or Redis lost it): start one no entry can carry
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def content_generation_bump() -> None:
+    """Content changed: no kept entry is used again.
+
+    Bumped now and again when the transaction commits: a render between the two could read
+    the rows as they were before the commit and keep them under the first bump."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+@dataclass(frozen=True)
+class Read:
+    """How to read one entry from the database. None (a missing article) is not kept.
+    `until` may name a time the value changes by itself (a scheduled article going live):
+    it is not kept past it."""
+
+    read: Callable[[], Any]
+    until: Callable[[Any], datetime | None] | None = None
+
+
+def kept(reads: dict[str, Read]) -> dict[str, Any]:
+    """Each entry's value, from the cache when it was kept under the current generation,
+    else from its read. One round trip to the cache when everything is kept."""
+    found = cache.get_many([GENERATION_KEY, *reads]) or {}
+    generation = found.get(GENERATION_KEY)
+    values: dict[str, Any] = {}
+    for key in reads:
+        entry = found.get(key)
+        if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+            values[key] = entry[1]
+    if len(values) == len(reads):
+        return values
+    if generation is None:
+        # The first render since Redis started: start the generation before reading.
+        fresh = time.time_ns()
+        generation = fresh if cache.add(GENERATION_KEY, fresh, None) else None
+    for key, how in reads.items():
+        if key in values:
+            continue
+        value = values[key] = how.read()
+        # No generation: Redis is down, or another process has just started one.
+        if generation is None or value is None:
+            continue
+        timeout = float(KEEP_SECONDS)
+        changes_at = how.until(value) if how.until is not None else None
+        if changes_at is not None:
+            timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
+        if timeout >= 1:
+            cache.set(key, (generation, value), int(timeout))
+    return values
+
+
+@functools.cache
+def _schema() -> str:
+    """Part of every key: after a deploy that changes these models' fields, entries pickled
+    by the old code are not read."""
+    fields = [
+        f"{model._meta.label}.{field.attname}"
+        for model in (Article, Author, Assessment)
+        for field in model._meta.concrete_fields
+    ]
+    return hashlib.sha256(",".join(fields).encode()).hexdigest()[:10]
+
+
+def _live_article(slug: str) -> tuple[str, Read]:
+    def read() -> Article | None:
+        return (
+            Article.objects.published()
+            .select_related("promotes", "author")
+            .filter(slug=slug)
+            .first()
+        )
+
+    return f"articles:{_schema()}:live:{slug}", Read(read)
+
+
+def _newest_articles(count: int) -> tuple[str, Read]:
+    def read() -> list[Article] | None:
+        # When the next scheduled article goes live, in the same query (and by the same
+        # clock as published()).
+        next_live = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values("publish_at")[:1]
+        )
+        newest = list(
+            Article.objects.published()
+            .newest_first()
+            .only("slug", "title")
+            .annotate(next_live=Subquery(next_live))[:count]
+        )
+        # None for an empty site: not kept, so its first scheduled article shows on time.
+        return newest or None
+
+    return f"articles:{_schema()}:newest:{count}", Read(read, until=lambda n: n[0].next_live)
+
+
+def newest_articles(count: int) -> list[Article]:
+    """The newest published articles (slug and title only), kept until an edit or until the
+    next scheduled article goes live, whichever comes first."""
+    key, read = _newest_articles(count)
+    return kept({key: read})[key] or []
+
+
+def article_page_rows(slug: str, *, newest: int) -> tuple[Article | None, list[Article]]:
+    """What an article's page shows from the database, in one round trip once kept: the
+    published article at this slug with its author and the assessment it promotes (or
+    None), and the `newest` published articles (see newest_articles)."""
+    article_key, article_read = _live_article(slug)
+    newest_key, newest_read = _newest_articles(newest)
+    values = kept({article_key: article_read, newest_key: newest_read})
+    article = values[article_key]
+    return (article if article is not None and article.is_live else None), values[newest_key] or []
