@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Subquery
+from django.urls import get_script_prefix
 from django.utils import timezone
 
 from assessment.models import Assessment
@@ -30,6 +32,10 @@ from assessment.models import Assessment
 from .models import Article, Author
 
 GENERATION_KEY = "articles:content-generation"
+# Part of a kept rendered block's key: the release's own (set once per process, before
+# gunicorn forks its workers), so blocks rendered by other templates or settings are never
+# shown. Each release renders an article's block once per generation.
+RENDER_TOKEN = secrets.token_hex(6)
 # The longest an entry lives: the bound on a change that bumped nothing, and on the memory
 # Redis (which also holds the Celery broker) spends on articles nobody reads any more.
 KEEP_SECONDS = 10 * 60
@@ -63,7 +69,8 @@ class Read:
 
 def kept(reads: dict[str, Read]) -> dict[str, Any]:
     """Each entry's value, from the cache when it was kept under the current generation,
-    else from its read. One round trip to the cache when everything is kept."""
+    else from its read, and the generation under GENERATION_KEY when there is one. One
+    round trip to the cache when everything is kept."""
     found = cache.get_many([GENERATION_KEY, *reads]) or {}
     generation = found.get(GENERATION_KEY)
     values: dict[str, Any] = {}
@@ -72,7 +79,7 @@ def kept(reads: dict[str, Read]) -> dict[str, Any]:
         if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
             values[key] = entry[1]
     if len(values) == len(reads):
-        return values
+        return values | {GENERATION_KEY: generation}
     if generation is None:
         # The first render since Redis started: start the generation before reading.
         fresh = time.time_ns()
@@ -90,7 +97,7 @@ def kept(reads: dict[str, Read]) -> dict[str, Any]:
             timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
         if timeout >= 1:
             cache.set(key, (generation, value), int(timeout))
-    return values
+    return values if generation is None else values | {GENERATION_KEY: generation}
 
 
 @functools.cache
@@ -145,12 +152,62 @@ def newest_articles(count: int) -> list[Article]:
     return kept({key: read})[key] or []
 
 
-def article_page_rows(slug: str, *, newest: int) -> tuple[Article | None, list[Article]]:
-    """What an article's page shows from the database, in one round trip once kept: the
-    published article at this slug with its author and the assessment it promotes (or
-    None), and the `newest` published articles (see newest_articles)."""
+@dataclass(frozen=True)
+class ArticlePage:
+    """What an article's page shows from the database, the generation it was read under
+    (None when Redis is away or a generation was just started elsewhere), and its rendered
+    parts when they were kept (see article_parts_keep)."""
+
+    article: Article | None
+    newest: list[Article]
+    generation: int | None
+    parts: dict[str, str] | None
+    parts_key: str
+
+    @property
+    def parts_seconds(self) -> int:
+        """How long the rendered parts may be kept: never without a generation to key them
+        by, and not past the moment the next scheduled article goes live (its "Read next"
+        changes then, with no edit)."""
+        if self.generation is None:
+            return 0
+        next_live = getattr(self.newest[0], "next_live", None) if self.newest else None
+        if next_live is None:
+            return KEEP_SECONDS
+        left = int((next_live - timezone.now()).total_seconds())
+        return min(KEEP_SECONDS, left)
+
+
+def _parts(slug: str) -> tuple[str, Read]:
+    """The article page's rendered head tags and article block. Read by article_page_rows
+    in the same round trip as the rows; rendered by the view (it has the request) and kept
+    with article_parts_keep. RENDER_TOKEN in the key: another release's templates or
+    settings are never shown; the script prefix: a site served under two prefixes."""
+    prefix = get_script_prefix()  # set per request from SCRIPT_NAME: it is in every link
+    return f"articles:{_schema()}:parts:{RENDER_TOKEN}:{prefix}:{slug}", Read(lambda: None)
+
+
+def article_page_rows(slug: str, *, newest: int) -> ArticlePage:
+    """In one round trip once kept: the published article at this slug with its author and
+    the assessment it promotes (or None), the `newest` published articles (see
+    newest_articles), and the page's rendered parts."""
     article_key, article_read = _live_article(slug)
     newest_key, newest_read = _newest_articles(newest)
-    values = kept({article_key: article_read, newest_key: newest_read})
+    parts_key, parts_read = _parts(slug)
+    values = kept({article_key: article_read, newest_key: newest_read, parts_key: parts_read})
     article = values[article_key]
-    return (article if article is not None and article.is_live else None), values[newest_key] or []
+    return ArticlePage(
+        article=article if article is not None and article.is_live else None,
+        newest=values[newest_key] or [],
+        generation=values.get(GENERATION_KEY),
+        parts=values[parts_key],
+        parts_key=parts_key,
+    )
+
+
+def article_parts_keep(page: ArticlePage, parts: dict[str, str]) -> None:
+    """Keep the page's rendered parts under the generation its rows were read under: the
+    next render reads them with the rows and renders only the page around them."""
+    seconds = page.parts_seconds
+    if seconds >= 1:
+        cache.set(page.parts_key, (page.generation, parts), seconds)

@@ -6,8 +6,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from assessment.models import Assessment
@@ -16,7 +18,7 @@ from insights.buffer import record_head
 from insights.models import Kind
 from insights.services import event_record
 
-from .content_cache import article_page_rows
+from .content_cache import article_page_rows, article_parts_keep
 from .models import Article
 from .page_cache import public_page
 from .services import article_page_cache_key
@@ -60,10 +62,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     key = article_page_cache_key(slug)
     entry = cache.get(key) if use_cache else None
     if entry is None:
-        article, newest = article_page_rows(slug, newest=READ_NEXT_COUNT + 1)
-        if article is None:
+        page = article_page_rows(slug, newest=READ_NEXT_COUNT + 1)
+        if page.article is None:
             raise Http404("No article here.")
-        context = {"article": article, NEWEST_CONTEXT: newest}
+        article = page.article
+        parts = page.parts
+        if parts is None:
+            parts = _article_parts(request, article, page.newest)
+            article_parts_keep(page, parts)
+        context = {"article": article, "article_parts": _safe(parts)}
         response = render(request, "articles/article_detail.html", context)
         entry = {
             "content": response.content,
@@ -85,14 +92,34 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _article_parts(
+    request: HttpRequest, article: Article, newest: list[Article] | None
+) -> dict[str, str]:
+    """The article page's head tags and article block, the same for every visitor (nothing
+    per request or personal in them), so they can be kept between edits."""
+    context = {"article": article, NEWEST_CONTEXT: newest}
+    return {
+        "head": render_to_string("articles/includes/article_head.html", context, request),
+        "content": render_to_string("articles/includes/article_block.html", context, request),
+    }
+
+
+def _safe(parts: dict[str, str]) -> dict[str, str]:
+    """Our own rendered HTML, read back from the cache as plain strings."""
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
+
+
 def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see any article, draft or scheduled, exactly as it will look.
 
     Behind the admin site's own check (see urls.py), so two-step sign-in covers it too.
     """
     article = get_object_or_404(Article.objects.select_related("promotes", "author"), slug=slug)
+    parts = _article_parts(request, article, None)
     response = render(
-        request, "articles/article_detail.html", {"article": article, "is_preview": True}
+        request,
+        "articles/article_detail.html",
+        {"article": article, "article_parts": _safe(parts), "is_preview": True},
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

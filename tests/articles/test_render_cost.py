@@ -204,3 +204,22 @@ def test_the_static_links_follow_a_changed_static_url(client, settings):
     assert 'href="https://cdn.example.com/site/css/site.css"' in html
     assert 'href="https://cdn.example.com/site/favicon.svg"' in html
     assert 'src="https://cdn.example.com/site/img/logo.svg"' in html
+
+
+def test_the_rendered_parts_are_kept_for_the_public_and_never_used_by_a_preview(admin_client):
+    """The article's head tags and block are kept between edits; a staff preview renders
+    them afresh every time, so it shows the row as it is now."""
+    from django.test import Client
+
+    article = make_article(body="<p>First words</p>")
+    public = Client()
+    assert "First words" in public.get(article.get_absolute_url()).content.decode()
+    # Around save(): nothing bumps the generation (docs: shows within ten minutes).
+    Article.objects.filter(pk=article.pk).update(body="<p>Second words</p>")
+    assert "First words" in public.get(article.get_absolute_url()).content.decode()
+    preview = admin_client.get(article.get_preview_url()).content.decode()
+    assert "Second words" in preview and 'content="noindex"' in preview
+    # An edit through save() shows on the public page at once.
+    article.refresh_from_db()
+    article.save()
+    assert "Second words" in public.get(article.get_absolute_url()).content.decode()
