@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -26,10 +27,13 @@ from django.db import transaction
 from django.db.models import Subquery
 from django.urls import get_script_prefix
 from django.utils import timezone
+from django_redis.exceptions import ConnectionInterrupted  # type: ignore[import-untyped]
 
 from assessment.models import Assessment
 
 from .models import Article, Author
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "articles:content-generation"
 # Part of a kept rendered block's key: the release's own (set once per process, before
@@ -41,11 +45,27 @@ RENDER_TOKEN = secrets.token_hex(6)
 KEEP_SECONDS = 10 * 60
 
 
+_unreachable_told = False
+
+
 def _bump() -> None:
+    global _unreachable_told
+    # django-redis's own client raises where the cache would log a traceback per call
+    # (`make run` loads the content before Redis starts: one line is enough).
+    client = getattr(cache, "client", None)
+    incr = client.incr if client is not None else cache.incr
     try:
-        cache.incr(GENERATION_KEY)
+        incr(GENERATION_KEY)
     except ValueError:  # no generation yet (or Redis lost it): start one no entry can carry
         cache.set(GENERATION_KEY, time.time_ns(), None)
+    except ConnectionInterrupted:
+        if not _unreachable_told:
+            _unreachable_told = True
+            logger.warning(
+                "The cache did not answer: content edits can't retire kept pages, which may "
+                "show the old content for up to %s s",
+                KEEP_SECONDS,
+            )
 
 
 def content_generation_bump() -> None:

@@ -223,3 +223,24 @@ def test_the_rendered_parts_are_kept_for_the_public_and_never_used_by_a_preview(
     article.refresh_from_db()
     article.save()
     assert "Second words" in public.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.integration  # tries a port where nothing answers
+def test_an_edit_while_the_cache_is_away_is_one_warning_not_a_traceback_a_save(monkeypatch, caplog):
+    """`make run` loads the content before Redis starts: each save bumps the generation."""
+    from django_redis.cache import RedisCache
+
+    from articles import content_cache
+
+    away = RedisCache(  # the discard port: nothing answers
+        "redis://127.0.0.1:9/0",
+        {"OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2}},
+    )
+    monkeypatch.setattr(content_cache, "cache", away)
+    monkeypatch.setattr(content_cache, "_unreachable_told", False)
+    with caplog.at_level("WARNING"):
+        for _ in range(3):
+            content_cache._bump()
+    problems = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert [r.name for r in problems] == ["articles.content_cache"]
+    assert problems[0].exc_info is None and "did not answer" in problems[0].getMessage()
