@@ -94,8 +94,10 @@ requirements-check: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Redis starts with `make run`'s processes, after this: the cache clears that saving the
+# content makes are skipped quietly (CACHE_LOG_ERRORS), not logged with a traceback each.
 content: migrate
-	$(BIN)/python manage.py load_initial_content
+	CACHE_LOG_ERRORS=off $(BIN)/python manage.py load_initial_content
 
 run: content
 	@mkdir -p var

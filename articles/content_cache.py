@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Subquery
@@ -59,7 +60,7 @@ def _bump() -> None:
     except ValueError:  # no generation yet (or Redis lost it): start one no entry can carry
         cache.set(GENERATION_KEY, time.time_ns(), None)
     except ConnectionInterrupted:
-        if not _unreachable_told:
+        if not _unreachable_told and settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS:
             _unreachable_told = True
             logger.warning(
                 "The cache did not answer: content edits can't retire kept pages, which may "

@@ -144,7 +144,9 @@ CACHES = {
     }
 }
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# A cache error is logged (the site goes on without the cache); `make content` turns it off
+# because it runs before `make run` starts Redis.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = env.bool("CACHE_LOG_ERRORS", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Whole public pages for anonymous visitors, served before the middleware (the edge):
 # a Redis URL, by default the cache's; empty turns the edge off.
