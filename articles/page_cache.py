@@ -143,5 +143,7 @@ def pages_clear(paths: Iterable[str]) -> None:
     try:
         client.delete(*keys)
     except redis.RedisError:
-        # Then the page is stale until it expires (PAGE_CACHE_SECONDS); say so loudly.
-        logger.error("Could not clear %s from the page cache", ", ".join(keys))
+        # Then the page is stale until it expires (PAGE_CACHE_SECONDS); say so loudly,
+        # unless cache errors are known to be expected (`make content`, before Redis runs).
+        if settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS:
+            logger.error("Could not clear %s from the page cache", ", ".join(keys))
