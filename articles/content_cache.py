@@ -112,13 +112,18 @@ def kept(reads: dict[str, Read]) -> dict[str, Any]:
         # No generation: Redis is down, or another process has just started one.
         if generation is None or value is None:
             continue
-        timeout = float(KEEP_SECONDS)
-        changes_at = how.until(value) if how.until is not None else None
-        if changes_at is not None:
-            timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
-        if timeout >= 1:
-            cache.set(key, (generation, value), int(timeout))
+        _keep(key, generation, value, changes_at=how.until(value) if how.until else None)
     return values if generation is None else values | {GENERATION_KEY: generation}
+
+
+def _keep(key: str, generation: int, value: Any, *, changes_at: datetime | None) -> None:
+    """Keep a value under its generation for KEEP_SECONDS, and not past `changes_at` (when
+    it changes by itself); not at all when that is less than a second away."""
+    timeout = float(KEEP_SECONDS)
+    if changes_at is not None:
+        timeout = min(timeout, (changes_at - timezone.now()).total_seconds())
+    if timeout >= 1:
+        cache.set(key, (generation, value), int(timeout))
 
 
 @functools.cache
@@ -184,19 +189,8 @@ class ArticlePage:
     generation: int | None
     parts: dict[str, str] | None
     parts_key: str
-
-    @property
-    def parts_seconds(self) -> int:
-        """How long the rendered parts may be kept: never without a generation to key them
-        by, and not past the moment the next scheduled article goes live (its "Read next"
-        changes then, with no edit)."""
-        if self.generation is None:
-            return 0
-        next_live = getattr(self.newest[0], "next_live", None) if self.newest else None
-        if next_live is None:
-            return KEEP_SECONDS
-        left = int((next_live - timezone.now()).total_seconds())
-        return min(KEEP_SECONDS, left)
+    # When "Read next" changes by itself (the next scheduled article goes live).
+    changes_at: datetime | None
 
 
 def _parts(slug: str) -> tuple[str, Read]:
@@ -216,19 +210,20 @@ def article_page_rows(slug: str, *, newest: int) -> ArticlePage:
     newest_key, newest_read = _newest_articles(newest)
     parts_key, parts_read = _parts(slug)
     values = kept({article_key: article_read, newest_key: newest_read, parts_key: parts_read})
-    article = values[article_key]
+    article, newest_found = values[article_key], values[newest_key]
     return ArticlePage(
         article=article if article is not None and article.is_live else None,
-        newest=values[newest_key] or [],
+        newest=newest_found or [],
         generation=values.get(GENERATION_KEY),
         parts=values[parts_key],
         parts_key=parts_key,
+        changes_at=newest_read.until(newest_found) if newest_found and newest_read.until else None,
     )
 
 
 def article_parts_keep(page: ArticlePage, parts: dict[str, str]) -> None:
     """Keep the page's rendered parts under the generation its rows were read under: the
-    next render reads them with the rows and renders only the page around them."""
-    seconds = page.parts_seconds
-    if seconds >= 1:
-        cache.set(page.parts_key, (page.generation, parts), seconds)
+    next render reads them with the rows and renders only the page around them. Not
+    without a generation to key them by, and not past the moment "Read next" changes."""
+    if page.generation is not None:
+        _keep(page.parts_key, page.generation, parts, changes_at=page.changes_at)
